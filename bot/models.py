@@ -1,0 +1,147 @@
+"""Typed records for one event, shared by the loaders, the store and the answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    tz: str
+    first_day: date
+    last_day: date
+    source: str = ""
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz)
+
+    def days(self) -> list[date]:
+        from datetime import timedelta
+
+        n = (self.last_day - self.first_day).days
+        return [self.first_day + timedelta(days=i) for i in range(n + 1)]
+
+
+@dataclass(frozen=True)
+class Venue:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    features: tuple[str, ...] = ()
+    directions: str = ""
+    notes: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Route:
+    """A way to get from one venue to another (walkway, shuttle, monorail, rideshare)."""
+
+    id: str
+    origin: str
+    destination: str
+    mode: str
+    minutes: int | None = None
+    notes: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Meal:
+    id: str
+    venue: str | None
+    day: date
+    kind: str
+    start: datetime
+    end: datetime
+    where: str = ""
+    notes: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Transport:
+    """One day of one transport service: its first and last run on that day."""
+
+    id: str
+    service: str
+    kind: str
+    name: str
+    stops: tuple[str, ...]
+    day: date
+    first_run: datetime
+    last_run: datetime
+    every_min: int | None = None
+    ride_min: int | None = None
+    ride_max: int | None = None
+    where: str = ""
+    notes: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Swag:
+    id: str
+    item: str
+    venue: str | None
+    where: str = ""
+    start: datetime | None = None
+    end: datetime | None = None
+    eligible: str = "Everyone with a badge"
+    notes: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class ScheduleItem:
+    id: str
+    kind: str
+    title: str
+    start: datetime
+    end: datetime | None = None
+    speaker: str = ""
+    venue: str | None = None
+    where: str = ""
+    notes: str = ""
+    remind: bool = False
+    channels: tuple[str, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Faq:
+    id: str
+    question: str
+    answer: str
+    keywords: tuple[str, ...] = ()
+    source: str = ""
+
+
+@dataclass
+class EventData:
+    """Everything known about one event: what a loader produces and the store keeps."""
+
+    event: Event
+    venues: list[Venue] = field(default_factory=list)
+    routes: list[Route] = field(default_factory=list)
+    meals: list[Meal] = field(default_factory=list)
+    transport: list[Transport] = field(default_factory=list)
+    swag: list[Swag] = field(default_factory=list)
+    schedule: list[ScheduleItem] = field(default_factory=list)
+    faq: list[Faq] = field(default_factory=list)
+
+    def venue(self, venue_id: str | None) -> Venue | None:
+        if venue_id is None:
+            return None
+        for v in self.venues:
+            if v.id == venue_id:
+                return v
+        return None
+
+    def venue_name(self, venue_id: str | None) -> str:
+        v = self.venue(venue_id)
+        return v.name if v else ""

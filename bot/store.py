@@ -1,0 +1,373 @@
+"""The SQLite store: the only module that writes SQL.
+
+Everything else calls the typed functions here. The schema is created and upgraded by the
+numbered migrations below (tracked in ``PRAGMA user_version``); the database runs in WAL
+mode so readers never wait for the writer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from bot.models import (
+    Event,
+    EventData,
+    Faq,
+    Meal,
+    Route,
+    ScheduleItem,
+    Swag,
+    Transport,
+    Venue,
+)
+
+
+class StoreError(Exception):
+    """The database cannot be used as asked (locked, read-only, full, corrupt)."""
+
+
+MIGRATIONS: list[str] = [
+    # 1: the event and everything attendees ask about; the search index; unanswered questions.
+    """
+    CREATE TABLE event (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        name TEXT NOT NULL, tz TEXT NOT NULL,
+        first_day TEXT NOT NULL, last_day TEXT NOT NULL, source TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE venues (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, aliases TEXT NOT NULL DEFAULT '[]',
+        features TEXT NOT NULL DEFAULT '[]', directions TEXT NOT NULL DEFAULT '',
+        notes TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE routes (
+        id TEXT PRIMARY KEY, origin TEXT NOT NULL, destination TEXT NOT NULL,
+        mode TEXT NOT NULL, minutes INTEGER, notes TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE meals (
+        id TEXT PRIMARY KEY, venue TEXT, day TEXT NOT NULL, kind TEXT NOT NULL,
+        start TEXT NOT NULL, "end" TEXT NOT NULL, "where" TEXT NOT NULL DEFAULT '',
+        notes TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX meals_day ON meals(day);
+    CREATE TABLE transport (
+        id TEXT PRIMARY KEY, service TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL,
+        stops TEXT NOT NULL DEFAULT '[]', day TEXT NOT NULL,
+        first_run TEXT NOT NULL, last_run TEXT NOT NULL, every_min INTEGER,
+        ride_min INTEGER, ride_max INTEGER, "where" TEXT NOT NULL DEFAULT '',
+        notes TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE swag (
+        id TEXT PRIMARY KEY, item TEXT NOT NULL, venue TEXT, "where" TEXT NOT NULL DEFAULT '',
+        start TEXT, "end" TEXT, eligible TEXT NOT NULL DEFAULT '',
+        notes TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE schedule (
+        id TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL,
+        start TEXT NOT NULL, "end" TEXT, speaker TEXT NOT NULL DEFAULT '', venue TEXT,
+        "where" TEXT NOT NULL DEFAULT '', notes TEXT NOT NULL DEFAULT '',
+        remind INTEGER NOT NULL DEFAULT 0, channels TEXT NOT NULL DEFAULT '[]',
+        source TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX schedule_start ON schedule(start);
+    CREATE TABLE faq (
+        id TEXT PRIMARY KEY, question TEXT NOT NULL, answer TEXT NOT NULL,
+        keywords TEXT NOT NULL DEFAULT '[]', source TEXT NOT NULL DEFAULT ''
+    );
+    CREATE VIRTUAL TABLE search_fts USING fts5(
+        doc_type UNINDEXED, doc_id UNINDEXED, title, body,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TABLE unanswered (
+        id INTEGER PRIMARY KEY, text TEXT NOT NULL, normalized TEXT NOT NULL,
+        asked_at TEXT NOT NULL, intent TEXT NOT NULL DEFAULT '',
+        language TEXT NOT NULL DEFAULT '', user_id TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX unanswered_asked_at ON unanswered(asked_at);
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO meta (key, value) VALUES ('revision', '0');
+    """,
+]
+
+# Record type -> table, also the EventData attribute. Columns are the dataclass fields.
+TABLES: dict[type, str] = {
+    Venue: "venues",
+    Route: "routes",
+    Meal: "meals",
+    Transport: "transport",
+    Swag: "swag",
+    ScheduleItem: "schedule",
+    Faq: "faq",
+}
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime reached the store")
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return json.dumps(list(value), ensure_ascii=False)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _decode(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if "datetime" in kind:
+        return datetime.fromisoformat(value)
+    if "date" in kind:
+        return date.fromisoformat(value)
+    if "tuple" in kind:
+        return tuple(json.loads(value))
+    if kind == "bool":
+        return bool(value)
+    return value
+
+
+def to_row(record: Any) -> dict[str, Any]:
+    return {f.name: _encode(getattr(record, f.name)) for f in dataclasses.fields(record)}
+
+
+def from_row(cls: type, row: dict[str, Any]) -> Any:
+    kwargs = {f.name: _decode(str(f.type), row[f.name]) for f in dataclasses.fields(cls)}
+    return cls(**kwargs)
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str) -> str:
+    """Turn user text into a safe FTS5 query: quoted prefix terms joined by OR.
+
+    Only word characters survive, so quotes, ``NEAR``, ``*``, ``-`` and column filters in
+    what people type can never reach FTS5 as syntax.
+    """
+    terms = []
+    for word in _WORD.findall(text.lower()):
+        if len(word) < 2 or word in terms:
+            continue
+        terms.append(word)
+    return " OR ".join(f'"{t}"*' for t in terms[:24])
+
+
+class Store:
+    """Typed access to one confbot database file."""
+
+    def __init__(self, path: str | Path, *, timeout: float = 10.0):
+        self.path = str(path)
+        try:
+            conn = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False)
+            self.db = sqlite_utils.Database(conn)
+            if self.path != ":memory:":
+                self.db.enable_wal()
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+        self._snapshot: EventData | None = None
+        self._snapshot_revision = -1
+
+    # -- schema -------------------------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self) -> None:
+        """Apply every migration newer than the file's ``user_version``, each atomically."""
+        current = self.schema_version
+        for number, script in enumerate(MIGRATIONS, start=1):
+            if number <= current:
+                continue
+            with self.db.atomic():
+                for statement in _statements(script):
+                    self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number}")
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction, taken up front so concurrent writers queue, not fail."""
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.OperationalError as exc:
+            raise StoreError(_explain(exc, self.path)) from exc
+
+    # -- the event --------------------------------------------------------------------------
+
+    def event(self) -> Event | None:
+        row = self.db.execute(
+            "SELECT name, tz, first_day, last_day, source FROM event WHERE id = 1"
+        ).fetchone()
+        if row is None:
+            return None
+        return Event(row[0], row[1], date.fromisoformat(row[2]), date.fromisoformat(row[3]), row[4])
+
+    def is_empty(self) -> bool:
+        return self.event() is None
+
+    def revision(self) -> int:
+        """A counter bumped by every data load; caches compare against it."""
+        return int(self.db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0])
+
+    def save_event_data(self, data: EventData, *, replace: bool) -> dict[str, int]:
+        """Write a loaded event in one transaction: upsert by id, or swap it whole.
+
+        Returns how many records of each kind the file held.
+        """
+        counts: dict[str, int] = {}
+        with self.transaction():
+            if replace:
+                for table in TABLES.values():
+                    self.db.execute(f"DELETE FROM {table}")
+            self.db.execute(
+                "INSERT INTO event (id, name, tz, first_day, last_day, source) "
+                "VALUES (1, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                "name = excluded.name, tz = excluded.tz, first_day = excluded.first_day, "
+                "last_day = excluded.last_day, source = excluded.source",
+                [
+                    data.event.name,
+                    data.event.tz,
+                    data.event.first_day.isoformat(),
+                    data.event.last_day.isoformat(),
+                    data.event.source,
+                ],
+            )
+            for table in TABLES.values():
+                records = getattr(data, table)
+                counts[table] = len(records)
+                if records:
+                    self.db.table(table).upsert_all((to_row(r) for r in records), pk="id")
+            self._rebuild_search_index()
+            self.db.execute(
+                "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'"
+            )
+        return counts
+
+    def load_event_data(self) -> EventData | None:
+        """Read the whole event back as typed records (cached until the next load)."""
+        revision = self.revision()
+        if self._snapshot is not None and self._snapshot_revision == revision:
+            return self._snapshot
+        event = self.event()
+        if event is None:
+            return None
+        data = EventData(event=event)
+        for cls, table in TABLES.items():
+            cursor = self.db.execute(f"SELECT * FROM {table} ORDER BY rowid")
+            names = [d[0] for d in cursor.description]
+            setattr(data, table, [from_row(cls, dict(zip(names, r, strict=True))) for r in cursor])
+        self._snapshot, self._snapshot_revision = data, revision
+        return data
+
+    def counts(self) -> dict[str, int]:
+        return {
+            table: self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in TABLES.values()
+        }
+
+    # -- full-text search -----------------------------------------------------------------
+
+    def _rebuild_search_index(self) -> None:
+        self.db.execute("DELETE FROM search_fts")
+        docs: list[tuple[str, str, str, str]] = []
+        for v in self._rows("venues"):
+            body = " ".join([*json.loads(v["aliases"]), *json.loads(v["features"])])
+            docs.append(("venue", v["id"], v["name"], f"{body} {v['directions']} {v['notes']}"))
+        for s in self._rows("schedule"):
+            body = f"{s['kind']} {s['speaker']} {s['where']} {s['notes']}"
+            docs.append(("schedule", s["id"], s["title"], body))
+        for s in self._rows("swag"):
+            docs.append(("swag", s["id"], s["item"], f"{s['where']} {s['eligible']} {s['notes']}"))
+        for f in self._rows("faq"):
+            body = f"{' '.join(json.loads(f['keywords']))} {f['answer']}"
+            docs.append(("faq", f["id"], f["question"], body))
+        self.db.conn.executemany(
+            "INSERT INTO search_fts (doc_type, doc_id, title, body) VALUES (?, ?, ?, ?)", docs
+        )
+
+    def _rows(self, table: str) -> Iterable[dict[str, Any]]:
+        cursor = self.db.execute(f"SELECT * FROM {table}")
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, r, strict=True)) for r in cursor]
+
+    def search(self, text: str, limit: int = 5) -> list[tuple[str, str, float]]:
+        """Best matching (doc_type, doc_id, bm25 score) for user text; lower scores are better."""
+        query = fts_query(text)
+        if not query:
+            return []
+        cursor = self.db.execute(
+            "SELECT doc_type, doc_id, bm25(search_fts, 0, 0, 3.0, 1.0) AS score "
+            "FROM search_fts WHERE search_fts MATCH ? ORDER BY score LIMIT ?",
+            [query, limit],
+        )
+        return [(r[0], r[1], r[2]) for r in cursor]
+
+    # -- questions the bot could not answer ------------------------------------------------
+
+    def record_unanswered(
+        self,
+        text: str,
+        normalized: str,
+        asked_at: datetime,
+        intent: str,
+        language: str,
+        user_id: str = "",
+    ) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO unanswered (text, normalized, asked_at, intent, language, user_id) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [text, normalized, _encode(asked_at), intent, language, user_id],
+            )
+
+    def unanswered(self, since: datetime | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        """Unanswered questions grouped by their normalized text, most frequent first."""
+        where, params = "", []
+        if since is not None:
+            where, params = "WHERE asked_at >= ?", [_encode(since)]
+        cursor = self.db.execute(
+            f"SELECT normalized, count(*) AS times, max(asked_at) AS last_asked, "
+            f"max(intent) AS intent, group_concat(DISTINCT language) AS languages, "
+            f"(SELECT u2.text FROM unanswered u2 WHERE u2.normalized = u.normalized "
+            f" ORDER BY u2.id DESC LIMIT 1) AS example "
+            f"FROM unanswered u {where} GROUP BY normalized "
+            f"ORDER BY times DESC, last_asked DESC LIMIT ?",
+            [*params, limit],
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, r, strict=True)) for r in cursor]
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";\n") if s.strip()]
+
+
+def _explain(exc: sqlite3.OperationalError, path: str) -> str:
+    message = str(exc)
+    if "locked" in message or "busy" in message:
+        return f"the database {path} is locked by another process; try again in a moment"
+    if "readonly" in message:
+        return f"the database {path} is read-only; check the file's permissions"
+    if "full" in message:
+        return f"the disk holding {path} is full; nothing was written"
+    return f"database error on {path}: {message}"

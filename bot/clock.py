@@ -34,7 +34,7 @@ def fixed_clock(moment: datetime) -> Clock:
     return lambda: moment
 
 
-def demo_clock(event: Event, real_now: datetime) -> tuple[Clock, bool]:
+def demo_clock(event: Event, real_clock: Clock) -> tuple[Clock, bool]:
     """A clock inside the event when the real date is outside it.
 
     The demo keeps the real weekday and time of day, moved into the event's week (or onto
@@ -42,15 +42,14 @@ def demo_clock(event: Event, real_now: datetime) -> tuple[Clock, bool]:
     Returns the clock and whether it is a demo.
     """
     zone = event.zone
-    local = real_now.astimezone(zone)
+    local = real_clock().astimezone(zone)
     if event.first_day <= local.date() <= event.last_day:
-        return system_clock(zone), False
+        return real_clock, False
     days = event.days()
     same_weekday = [d for d in days if d.weekday() == local.weekday()]
     day = same_weekday[0] if same_weekday else days[min(1, len(days) - 1)]
-    start = datetime.combine(day, local.time(), tzinfo=zone)
-    offset = start - local
-    return (lambda: datetime.now(zone) + offset), True
+    offset = datetime.combine(day, local.time(), tzinfo=zone) - local
+    return (lambda: real_clock().astimezone(zone) + offset), True
 
 
 def parse_iso(text: str, zone: ZoneInfo) -> datetime:

@@ -171,9 +171,11 @@ class Store:
     def __init__(self, path: str | Path, *, timeout: float = 10.0):
         self.path = str(path)
         try:
-            conn = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False)
+            # A "file:" URI is passed through, so operators can open a copy with ?mode=ro.
+            uri = self.path.startswith("file:")
+            conn = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False, uri=uri)
             self.db = sqlite_utils.Database(conn)
-            if self.path != ":memory:":
+            if self.path != ":memory:" and "mode=ro" not in self.path:
                 self.db.enable_wal()
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
@@ -192,6 +194,10 @@ class Store:
     def migrate(self) -> None:
         """Apply every migration newer than the file's ``user_version``, each atomically."""
         current = self.schema_version
+        if current > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path} was written by a newer confbot (schema {current}); upgrade confbot"
+            )
         for number, script in enumerate(MIGRATIONS, start=1):
             if number <= current:
                 continue

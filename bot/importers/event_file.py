@@ -32,8 +32,8 @@ KNOWN_FIELDS = {
                   "ride_minutes", "where", "notes", "source", "estimate", "hours"},
     "swag": {"id", "item", "venue", "where", "days", "start", "end", "eligible", "notes",
              "source", "estimate"},
-    "schedule": {"id", "kind", "title", "speaker", "venue", "where", "start", "end", "notes",
-                 "remind", "channels", "source", "estimate"},
+    "schedule": {"id", "kind", "title", "speaker", "venue", "where", "start", "end", "days",
+                 "notes", "remind", "channels", "source", "estimate"},
     "faq": {"id", "question", "answer", "keywords", "source"},
 }  # fmt: skip
 
@@ -323,28 +323,38 @@ def read_event_file(path: str | Path, known_venues: set[str] = frozenset()) -> E
 
     for r in records("schedule"):
         title = r.text("title", required=True)
-        start = r.convert("start", lambda v: parse_moment(v, zone))
-        end = r.convert("end", lambda v: parse_moment(v, zone), required=False)
-        r.inside(event, start.date(), "start")
-        if end is not None and end < start:
-            raise r.fail("end", "is before start")
         venue = r.venue("venue", venues) if r.raw.get("venue") else None
-        data.schedule.append(
-            ScheduleItem(
-                id=r.text("id") or f"{slug(title)}-{start.date()}",
-                kind=r.text("kind", default="other").lower(),
-                title=title,
-                start=start,
-                end=end,
-                speaker=r.text("speaker"),
-                venue=venue,
-                where=r.text("where"),
-                notes=with_estimate(r.text("notes"), r.flag("estimate")),
-                remind=r.flag("remind"),
-                channels=r.texts("channels"),
-                source=r.text("source"),
+        base_id = r.text("id")
+        if "days" in r.raw:  # the same hours on several days: one item a day
+            start_t, end_t = r.convert("start", parse_clock), r.convert("end", parse_clock)
+            spans = [span_on(day, start_t, end_t, zone) for day in r.days(event)]
+        else:
+            start = r.convert("start", lambda v: parse_moment(v, zone))
+            end = r.convert("end", lambda v: parse_moment(v, zone), required=False)
+            r.inside(event, start.date(), "start")
+            if end is not None and end < start:
+                raise r.fail("end", "is before start")
+            spans = [(start, end)]
+        for start, end in spans:
+            item_id = base_id or f"{slug(title)}-{start.date()}"
+            if len(spans) > 1:
+                item_id = f"{base_id or slug(title)}@{start.date()}"
+            data.schedule.append(
+                ScheduleItem(
+                    id=item_id,
+                    kind=r.text("kind", default="other").lower(),
+                    title=title,
+                    start=start,
+                    end=end,
+                    speaker=r.text("speaker"),
+                    venue=venue,
+                    where=r.text("where"),
+                    notes=with_estimate(r.text("notes"), r.flag("estimate")),
+                    remind=r.flag("remind"),
+                    channels=r.texts("channels"),
+                    source=r.text("source"),
+                )
             )
-        )
 
     for r in records("faq"):
         question = r.text("question", required=True)

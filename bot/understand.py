@@ -56,12 +56,12 @@ TOPIC_WORDS: dict[str, dict[str, float]] = {
     "keynote": {
         "keynote": 4, "keynotes": 4, "key note": 4, "werner": 4, "vogels": 4, "selipsky": 4,
         "swami": 4, "sivasubramanian": 4, "desantis": 4, "peter": 2, "adam": 2,
-        "mnl": 4, "cto": 2, "ceo": 2, "speech": 2, "talk": 1,
+        "mnl": 4, "monday night live": 4, "cto": 2, "ceo": 2, "speech": 2, "talk": 1,
         "키노트": 4, "기조연설": 4, "기조 연설": 4, "베르너": 4, "보겔스": 4, "셀립스키": 4,
         "스와미": 4, "데산티스": 4,
     },
     "party": {
-        "replay": 4, "party": 3, "festival": 2, "concert": 2, "closing": 1.5,
+        "replay": 4, "party": 4, "festival": 2, "concert": 2, "closing": 1.5,
         "리플레이": 4, "파티": 3, "리:플레이": 4, "폐막": 2,
     },
     "expo": {
@@ -69,7 +69,7 @@ TOPIC_WORDS: dict[str, dict[str, float]] = {
         "vendor": 2, "vendors": 2, "엑스포": 4, "전시": 3, "부스": 3,
     },
     "run": {
-        "5k": 4, "run": 2, "race": 3, "running": 3, "runners": 3, "marathon": 2, "jog": 2,
+        "5k": 4, "run": 2, "race": 3, "running": 1.5, "runners": 3, "marathon": 2, "jog": 2,
         "bib": 3, "달리기": 4, "마라톤": 3, "러닝": 3, "5킬로": 4,
     },
     "badge": {
@@ -77,7 +77,8 @@ TOPIC_WORDS: dict[str, dict[str, float]] = {
         "checkin": 3, "lanyard": 3, "배지": 4, "뱃지": 4, "등록": 3, "명찰": 4, "체크인": 3,
     },
     "agenda": {
-        "happening": 3, "agenda": 3, "schedule": 2, "program": 2, "events": 1.5,
+        "happening": 3, "agenda": 3, "schedule": 3, "program": 2, "events": 1.5,
+        "what's next": 3, "coming up": 3, "up next": 3, "everything": 1,
         "on": 0.3, "next": 1, "going on": 3, "what's on": 3, "what is on": 3,
         "what's happening": 3, "what is happening": 3, "what to do": 2,
         "일정": 3, "뭐 해": 3, "뭐해": 3, "행사": 1.5, "스케줄": 3, "무슨 일": 2,
@@ -92,7 +93,12 @@ TOPIC_WORDS: dict[str, dict[str, float]] = {
     },
 }  # fmt: skip
 
+# Tie-break order: a question that names an event and a generic need is about the event.
+TOPIC_ORDER = ["keynote", "party", "run", "expo", "badge", "swag", "credits", "transport",
+               "meals", "agenda", "venue"]  # fmt: skip
+
 MEAL_KINDS = {
+    "아침 식사": "breakfast", "아침식사": "breakfast", "아침밥": "breakfast", "아침 먹": "breakfast",
     "breakfast": "breakfast", "brunch": "breakfast", "조식": "breakfast",
     "lunch": "lunch", "점심": "lunch", "중식": "lunch", "buffet": "lunch", "뷔페": "lunch",
     "dinner": "dinner", "석식": "dinner",
@@ -112,6 +118,7 @@ class Question:
 
     raw: str
     text: str
+    normalized: str
     language: str
     words: tuple[str, ...]
     scores: dict[str, float]
@@ -121,20 +128,23 @@ class Question:
     meal_kind: str | None = None
     when: When | None = None
     flags: frozenset[str] = field(default_factory=frozenset)
+    names: tuple[str, ...] = ()
 
     @property
     def topic(self) -> str | None:
-        if not self.scores:
-            return None
-        return max(self.scores, key=lambda k: self.scores[k])
+        ranked = self.ranked_topics()
+        return ranked[0] if ranked else None
 
     def ranked_topics(self) -> list[str]:
-        return sorted(self.scores, key=lambda k: -self.scores[k])
+        """Topics by score; on a tie the more specific topic first (re:Play over meals)."""
+        return sorted(self.scores, key=lambda k: (-self.scores[k], TOPIC_ORDER.index(k)))
 
     def has(self, *words: str) -> bool:
         """True when any of the words or substrings appears in the question."""
         return any(
-            (w in self.text) if (" " in w or _HANGUL.search(w) or ":" in w) else (w in self.words)
+            (w in self.text or w in self.normalized)
+            if (" " in w or "-" in w or _HANGUL.search(w) or ":" in w)
+            else (w in self.words)
             for w in words
         )
 
@@ -172,6 +182,8 @@ VOCABULARY = _vocabulary()
 def correct(word: str) -> str:
     """A misspelled topic word put right ('shutle' -> 'shuttle'); other words unchanged."""
     if len(word) < 4 or not word.isascii() or word in VOCABULARY:
+        return word
+    if word.endswith("s") and word[:-1] in VOCABULARY:  # a plural, not a typo
         return word
     match = difflib.get_close_matches(word, VOCABULARY, n=1, cutoff=0.8)
     return match[0] if match else word
@@ -275,6 +287,15 @@ def _direction(text: str, venues: list[tuple[int, int, str]]) -> tuple[str | Non
     return origin, destination
 
 
+_NAME = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-Z][a-zA-Z]{2,})\b")
+
+
+def proper_names(raw: str) -> tuple[str, ...]:
+    """Capitalized words inside a sentence (names of people and places), lower-cased."""
+    text = _SLACK_USER.sub(" ", _SLACK_LINK.sub(" ", raw[:MAX_QUESTION])).strip()
+    return tuple(m.group(1).lower() for m in _NAME.finditer(text))
+
+
 def understand(raw: str, now: datetime, data: EventData, venue_index: VenueIndex) -> Question:
     text = normalize(raw)
     words = tokens(text)
@@ -289,7 +310,7 @@ def understand(raw: str, now: datetime, data: EventData, venue_index: VenueIndex
             meal_kind = kind
             break
     event: Event = data.event
-    when = parse_when(corrected if text.isascii() else text, now, event)
+    when = parse_when(text, now, event)
     flags = set()
     if re.search(r"\bnext\b|다음", text):
         flags.add("next")
@@ -298,6 +319,8 @@ def understand(raw: str, now: datetime, data: EventData, venue_index: VenueIndex
     return Question(
         raw=raw,
         text=corrected if text.isascii() else text,
+        normalized=text,
+        names=proper_names(raw),
         language=language,
         words=words,
         scores=scores,

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.answers import faq, meals, schedule, swag, transport, venues
 from bot.answers.base import Answer, Context, TimeFormatter
 from bot.store import Store
-from bot.understand import Question, VenueIndex, understand
+from bot.understand import TOPIC_WORDS, Question, VenueIndex, understand
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,37 @@ HELP = (
 )
 
 
+# Capitalized words people use that name nothing in particular.
+COMMON_NAMES = {
+    "aws", "amazon", "reinvent", "invent", "vegas", "las", "strip", "slack", "korean", "english",
+    "pst", "kst", "utc", "ok", "okay", "thanks", "thank", "please", "hey", "hello", "sorry",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "what", "where", "when", "how", "can", "is", "are", "the", "and",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+}  # fmt: skip
+
+
+def event_vocabulary(data) -> set[str]:
+    texts: list[str] = [data.event.name]
+    for v in data.venues:
+        texts += [v.name, v.directions, v.notes, *v.aliases, *v.features]
+    for i in data.schedule:
+        texts += [i.title, i.speaker, i.where, i.notes, i.kind]
+    for s in data.swag:
+        texts += [s.item, s.where, s.eligible, s.notes]
+    for f in data.faq:
+        texts += [f.question, f.answer, *f.keywords]
+    for t in data.transport:
+        texts += [t.name, t.where, t.notes]
+    for m in data.meals:
+        texts += [m.kind, m.where, m.notes]
+    words = {w for text in texts for w in re.findall(r"[a-z]+", text.lower())}
+    words |= {w for table in TOPIC_WORDS.values() for k in table for w in k.split()}
+    return words | COMMON_NAMES
+
+
 class Concierge:
     """Answers questions about the event in the store, on one code path for every surface."""
 
@@ -52,6 +83,8 @@ class Concierge:
         self.store = store
         self._venue_index: VenueIndex | None = None
         self._venue_revision = -1
+        self._known_words: set[str] | None = None
+        self._known_revision = -1
 
     def venue_index(self) -> VenueIndex:
         data = self.store.load_event_data()
@@ -60,6 +93,16 @@ class Concierge:
             self._venue_index = VenueIndex(data.venues if data else [])
             self._venue_revision = revision
         return self._venue_index
+
+    def known_words(self) -> set[str]:
+        """Every word the event's data uses: a capitalized word outside it is a name we
+        know nothing about ("the weather in Seattle"), so we must not answer confidently."""
+        revision = self.store.revision()
+        if self._known_words is None or revision != self._known_revision:
+            data = self.store.load_event_data()
+            self._known_words = event_vocabulary(data) if data else set()
+            self._known_revision = revision
+        return self._known_words
 
     def ask(
         self,
@@ -80,9 +123,10 @@ class Concierge:
         q = understand(text, ctx.now, data, self.venue_index())
         if not q.text or GREETING.match(q.text.strip(" !.?")):
             return Answer(HELP, intent="help", suggestions=list(EXAMPLES.values())[:3])
-        answer = self._answer(q, ctx)
+        unknown = [n for n in q.names if n not in self.known_words()]
+        answer = None if unknown else self._answer(q, ctx)
         if answer is None or not answer.confident:
-            answer = self._unsure(q, ctx, answer)
+            answer = self._unsure(q, ctx, unknown)
             if record:
                 self.store.record_unanswered(
                     text[:2000], q.text[:500], ctx.now, q.topic or "", q.language, user_id
@@ -90,10 +134,12 @@ class Concierge:
         return answer
 
     def _answer(self, q: Question, ctx: Context) -> Answer | None:
-        best_faq, faq_score = faq.best_match(q, ctx)
+        best_faq, faq_score, faq_hits = faq.best_match(q, ctx)
         ranked = [t for t in q.ranked_topics() if q.scores[t] >= 1]
         top_score = q.scores[ranked[0]] if ranked else 0.0
-        if best_faq is not None and faq_score >= max(top_score, STRONG):
+        # One FAQ keyword beats a weak topic; against a clear topic the FAQ needs two.
+        faq_wins = faq_score >= max(top_score, STRONG) and (faq_hits >= 2 or top_score < 4)
+        if best_faq is not None and faq_wins:
             return faq.render(best_faq)
 
         for topic in ranked:
@@ -129,7 +175,7 @@ class Concierge:
             )
         return None
 
-    def _unsure(self, q: Question, ctx: Context, partial: Answer | None) -> Answer:
+    def _unsure(self, q: Question, ctx: Context, unknown_names: list[str]) -> Answer:
         """'I don't know' with the three best leads, never a confident guess."""
         suggestions: list[str] = []
         for topic in q.ranked_topics():
@@ -146,8 +192,11 @@ class Concierge:
             if example not in suggestions:
                 suggestions.append(example)
         suggestions = suggestions[:3]
+        opening = "I don't know that one yet, sorry."
+        if unknown_names:
+            opening = f"I don't know anything about {unknown_names[0].title()}, sorry."
         text = (
-            "I don't know that one yet, sorry. I've passed your question on to the organizers.\n"
+            f"{opening} I've passed your question on to the organizers.\n"
             "Maybe one of these helps: " + " · ".join(f"_{s}_" for s in suggestions)
         )
         return Answer(text, intent=q.topic or "unknown", confident=False, suggestions=suggestions)

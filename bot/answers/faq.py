@@ -11,24 +11,24 @@ from bot.understand import Question, tokens
 KEYWORD_WEIGHT = 4.5  # one FAQ keyword outweighs one topic word, not a topic word and a name
 
 
-def keyword_score(q: Question, faq: Faq) -> float:
-    score = 0.0
-    words = set(q.words)
+def keyword_score(q: Question, faq: Faq) -> tuple[float, int]:
+    """(score, hits): a phrase or Korean keyword weighs more than a single English word."""
+    score, hits = 0.0, 0
     for keyword in faq.keywords:
-        key = keyword.lower()
-        hit = key in q.text if " " in key or "-" in key or not key.isascii() else key in words
-        if hit:
-            score += KEYWORD_WEIGHT
-    return score
+        if q.has(keyword.lower()):
+            hits += 1
+            score += KEYWORD_WEIGHT + (1.5 if " " in keyword or not keyword.isascii() else 0)
+    return score, hits
 
 
-def best_match(q: Question, ctx: Context) -> tuple[Faq | None, float]:
-    best, best_score = None, 0.0
+def best_match(q: Question, ctx: Context) -> tuple[Faq | None, float, int]:
+    """The FAQ entry whose keywords the question hits most: (entry, score, hits)."""
+    best, best_score, best_hits = None, 0.0, 0
     for faq in ctx.data.faq:
-        score = keyword_score(q, faq)
+        score, hits = keyword_score(q, faq)
         if score > best_score:
-            best, best_score = faq, score
-    return best, best_score
+            best, best_score, best_hits = faq, score, hits
+    return best, best_score, best_hits
 
 
 def render(faq: Faq) -> Answer:

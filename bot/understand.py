@@ -32,6 +32,7 @@ TOPIC_WORDS: dict[str, dict[str, float]] = {
         "breakfast": 3, "lunch": 3, "brunch": 3, "dinner": 3, "food": 3, "eat": 3,
         "eating": 3, "hungry": 3, "meal": 3, "meals": 3, "coffee": 3, "decaf": 3, "snack": 3,
         "snacks": 3, "buffet": 3, "drinks": 1, "dining": 3, "starving": 3, "espresso": 3,
+        "grub": 3, "chow": 3, "brekky": 3, "brekkie": 3, "nosh": 3,
         "latte": 3, "caffeine": 3,
         "아침": 1.5, "조식": 3, "점심": 3, "중식": 3, "저녁": 1, "식사": 3, "밥": 3, "먹": 3,
         "커피": 3, "간식": 3, "배고": 3, "뷔페": 3, "디카페인": 3, "음식": 3, "석식": 3,
@@ -56,7 +57,7 @@ TOPIC_WORDS: dict[str, dict[str, float]] = {
     "keynote": {
         "keynote": 4, "keynotes": 4, "key note": 4, "werner": 4, "vogels": 4, "selipsky": 4,
         "swami": 4, "sivasubramanian": 4, "desantis": 4, "peter": 2, "adam": 2,
-        "mnl": 4, "monday night live": 4, "cto": 2, "ceo": 2, "speech": 2, "talk": 1,
+        "mnl": 4, "monday night live": 4, "cto": 2, "speaking": 3, "speaker": 3, "speakers": 3, "ceo": 2, "speech": 2, "talk": 1,
         "키노트": 4, "기조연설": 4, "기조 연설": 4, "베르너": 4, "보겔스": 4, "셀립스키": 4,
         "스와미": 4, "데산티스": 4,
     },
@@ -99,7 +100,7 @@ TOPIC_ORDER = ["keynote", "party", "run", "expo", "badge", "swag", "credits", "t
 
 MEAL_KINDS = {
     "아침 식사": "breakfast", "아침식사": "breakfast", "아침밥": "breakfast", "아침 먹": "breakfast",
-    "breakfast": "breakfast", "brunch": "breakfast", "조식": "breakfast",
+    "breakfast": "breakfast", "brekky": "breakfast", "brekkie": "breakfast", "brunch": "breakfast", "조식": "breakfast",
     "lunch": "lunch", "점심": "lunch", "중식": "lunch", "buffet": "lunch", "뷔페": "lunch",
     "dinner": "dinner", "석식": "dinner",
     "coffee": "coffee", "decaf": "coffee", "espresso": "coffee", "latte": "coffee",
@@ -129,6 +130,7 @@ class Question:
     when: When | None = None
     flags: frozenset[str] = field(default_factory=frozenset)
     names: tuple[str, ...] = ()
+    zone: str | None = None
 
     @property
     def topic(self) -> str | None:
@@ -186,10 +188,66 @@ def correct(word: str) -> str:
     if word.endswith("s") and word[:-1] in VOCABULARY:  # a plural, not a typo
         return word
     match = difflib.get_close_matches(word, VOCABULARY, n=1, cutoff=0.8)
-    return match[0] if match else word
+    if not match:
+        return word
+    # Short words differ by one letter from too many real words ('slack' is not 'snack'):
+    # for them only a dropped, doubled or swapped letter counts as a typo.
+    if len(word) <= 5 and not _one_slip(word, match[0]):
+        return word
+    return match[0]
 
 
-def tokens(text: str) -> tuple[str, ...]:
+def _one_slip(typed: str, word: str) -> bool:
+    """True when ``typed`` is ``word`` with one letter dropped, added or two swapped."""
+    if abs(len(typed) - len(word)) == 1:
+        short, long = sorted((typed, word), key=len)
+        return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+    if len(typed) == len(word):
+        diffs = [i for i in range(len(word)) if typed[i] != word[i]]
+        return (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and typed[diffs[0]] == word[diffs[1]]
+            and typed[diffs[1]] == word[diffs[0]]
+        )
+    return False
+
+
+# Capitalized words people use that name nothing in particular.
+COMMON_NAMES = {
+    "aws", "amazon", "reinvent", "invent", "vegas", "las", "strip", "slack", "korean", "english",
+    "pst", "kst", "utc", "ok", "okay", "thanks", "thank", "please", "hey", "hello", "sorry",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "what", "where", "when", "how", "can", "is", "are", "the", "and",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+}  # fmt: skip
+
+
+def event_vocabulary(data: EventData) -> set[str]:
+    """Every word the event's data uses, plus the topic words and common names."""
+    texts: list[str] = [data.event.name]
+    for v in data.venues:
+        texts += [v.name, v.directions, v.notes, *v.aliases, *v.features]
+    for i in data.schedule:
+        texts += [i.title, i.speaker, i.where, i.notes, i.kind]
+    for s in data.swag:
+        texts += [s.item, s.where, s.eligible, s.notes]
+    for f in data.faq:
+        texts += [f.question, f.answer, *f.keywords]
+    for t in data.transport:
+        texts += [t.name, t.where, t.notes]
+    for m in data.meals:
+        texts += [m.kind, m.where, m.notes]
+    words = {w for text in texts for w in re.findall(r"[a-z]+", text.lower())}
+    words |= {w for table in TOPIC_WORDS.values() for k in table for w in k.split()}
+    return words | COMMON_NAMES
+
+
+def tokens(text: str, known: set[str] | frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """Words of normalized text, possessives dropped, Korean particles cut, typos put right
+    (but never a word the event itself uses: 'lounge' is not a typo of 'long')."""
     words = []
     for word in re.findall(r"[\w:'\-]+", text):
         word = word.strip("'-:")
@@ -199,7 +257,7 @@ def tokens(text: str) -> tuple[str, ...]:
             continue
         if _HANGUL.search(word):
             word = KOREAN_PARTICLES.sub("", word) or word
-        words.append(correct(word))
+        words.append(word if word in known else correct(word))
     return tuple(words)
 
 
@@ -287,6 +345,29 @@ def _direction(text: str, venues: list[tuple[int, int, str]]) -> tuple[str | Non
     return origin, destination
 
 
+# "in Korea time", "서울 시간", "KST": the asker wants times in that zone.
+ZONE_MENTIONS = [
+    (
+        re.compile(r"\b(?:korea|korean|seoul)\s*time\b|\bkst\b|한국\s*시간|서울\s*시간"),
+        "Asia/Seoul",
+    ),
+    (re.compile(r"\b(?:japan|tokyo)\s*time\b|\bjst\b|일본\s*시간"), "Asia/Tokyo"),
+    (
+        re.compile(r"\b(?:east coast|eastern|new york)\s*time\b|\b(?:et|est|edt)\b"),
+        "America/New_York",
+    ),
+    (re.compile(r"\b(?:uk|london)\s*time\b|\b(?:gmt|bst)\b"), "Europe/London"),
+    (re.compile(r"\butc\b"), "UTC"),
+]
+
+
+def zone_mentioned(text: str) -> str | None:
+    for pattern, zone in ZONE_MENTIONS:
+        if pattern.search(text):
+            return zone
+    return None
+
+
 _NAME = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-Z][a-zA-Z]{2,})\b")
 
 
@@ -296,13 +377,21 @@ def proper_names(raw: str) -> tuple[str, ...]:
     return tuple(m.group(1).lower() for m in _NAME.finditer(text))
 
 
-def understand(raw: str, now: datetime, data: EventData, venue_index: VenueIndex) -> Question:
+class Lexicon:
+    """What understanding needs to know of one event: its venues and its words."""
+
+    def __init__(self, data: EventData | None):
+        self.venues = VenueIndex(data.venues if data else [])
+        self.known = event_vocabulary(data) if data else set(COMMON_NAMES)
+
+
+def understand(raw: str, now: datetime, data: EventData, lexicon: Lexicon) -> Question:
     text = normalize(raw)
-    words = tokens(text)
+    words = tokens(text, lexicon.known)
     corrected = " ".join(words) if text.isascii() else text
     language = "ko" if _HANGUL.search(text) else "en"
     scores = score_topics(text, words)
-    venues = venue_index.find(text, words)
+    venues = lexicon.venues.find(text, words)
     origin, destination = _direction(text, venues)
     meal_kind = None
     for word, kind in MEAL_KINDS.items():
@@ -321,6 +410,7 @@ def understand(raw: str, now: datetime, data: EventData, venue_index: VenueIndex
         text=corrected if text.isascii() else text,
         normalized=text,
         names=proper_names(raw),
+        zone=zone_mentioned(text),
         language=language,
         words=words,
         scores=scores,

@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 from bot.answers import faq, meals, schedule, swag, transport, venues
 from bot.answers.base import Answer, Context, TimeFormatter
 from bot.store import Store
-from bot.understand import TOPIC_WORDS, Question, VenueIndex, understand
+from bot.understand import Lexicon, Question, understand
 
 log = logging.getLogger(__name__)
 
 STRONG = 2.5  # a topic score at or above this is a question we can answer with confidence
-FTS_STRONG = -4.0  # bm25 at or below this (more negative is better) is a close text match
+COVERAGE = 0.6  # an FAQ entry must explain this share of the question's content words
 
 EXAMPLES = {
     "meals": "Where is lunch today?",
@@ -45,64 +45,22 @@ HELP = (
 )
 
 
-# Capitalized words people use that name nothing in particular.
-COMMON_NAMES = {
-    "aws", "amazon", "reinvent", "invent", "vegas", "las", "strip", "slack", "korean", "english",
-    "pst", "kst", "utc", "ok", "okay", "thanks", "thank", "please", "hey", "hello", "sorry",
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "what", "where", "when", "how", "can", "is", "are", "the", "and",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
-}  # fmt: skip
-
-
-def event_vocabulary(data) -> set[str]:
-    texts: list[str] = [data.event.name]
-    for v in data.venues:
-        texts += [v.name, v.directions, v.notes, *v.aliases, *v.features]
-    for i in data.schedule:
-        texts += [i.title, i.speaker, i.where, i.notes, i.kind]
-    for s in data.swag:
-        texts += [s.item, s.where, s.eligible, s.notes]
-    for f in data.faq:
-        texts += [f.question, f.answer, *f.keywords]
-    for t in data.transport:
-        texts += [t.name, t.where, t.notes]
-    for m in data.meals:
-        texts += [m.kind, m.where, m.notes]
-    words = {w for text in texts for w in re.findall(r"[a-z]+", text.lower())}
-    words |= {w for table in TOPIC_WORDS.values() for k in table for w in k.split()}
-    return words | COMMON_NAMES
-
-
 class Concierge:
     """Answers questions about the event in the store, on one code path for every surface."""
 
     def __init__(self, store: Store):
         self.store = store
-        self._venue_index: VenueIndex | None = None
-        self._venue_revision = -1
-        self._known_words: set[str] | None = None
-        self._known_revision = -1
+        self._lexicon: Lexicon | None = None
+        self._lexicon_revision = -1
 
-    def venue_index(self) -> VenueIndex:
-        data = self.store.load_event_data()
+    def lexicon(self) -> Lexicon:
+        """The event's names and words, rebuilt when a load changes the data."""
         revision = self.store.revision()
-        if self._venue_index is None or revision != self._venue_revision:
-            self._venue_index = VenueIndex(data.venues if data else [])
-            self._venue_revision = revision
-        return self._venue_index
-
-    def known_words(self) -> set[str]:
-        """Every word the event's data uses: a capitalized word outside it is a name we
-        know nothing about ("the weather in Seattle"), so we must not answer confidently."""
-        revision = self.store.revision()
-        if self._known_words is None or revision != self._known_revision:
+        if self._lexicon is None or revision != self._lexicon_revision:
             data = self.store.load_event_data()
-            self._known_words = event_vocabulary(data) if data else set()
-            self._known_revision = revision
-        return self._known_words
+            self._lexicon = Lexicon(data)
+            self._lexicon_revision = revision
+        return self._lexicon
 
     def ask(
         self,
@@ -120,10 +78,15 @@ class Concierge:
                 "No event is loaded yet: an organizer needs to run `confbot load`.", "none", False
             )
         ctx = Context(data, now.astimezone(data.event.zone), asker_zone, moment_formatter)
-        q = understand(text, ctx.now, data, self.venue_index())
+        lexicon = self.lexicon()
+        q = understand(text, ctx.now, data, lexicon)
+        if q.zone:  # "what time is that in Korea time?"
+            ctx.asker_zone = ZoneInfo(q.zone)
         if not q.text or GREETING.match(q.text.strip(" !.?")):
             return Answer(HELP, intent="help", suggestions=list(EXAMPLES.values())[:3])
-        unknown = [n for n in q.names if n not in self.known_words()]
+        # A capitalized word the event never uses names something we know nothing about
+        # ("the weather in Seattle"): never answer that confidently.
+        unknown = [n for n in q.names if n not in lexicon.known]
         answer = None if unknown else self._answer(q, ctx)
         if answer is None or not answer.confident:
             answer = self._unsure(q, ctx, unknown)
@@ -134,13 +97,11 @@ class Concierge:
         return answer
 
     def _answer(self, q: Question, ctx: Context) -> Answer | None:
-        best_faq, faq_score, faq_hits = faq.best_match(q, ctx)
+        best = faq.best_match(q, ctx)
         ranked = [t for t in q.ranked_topics() if q.scores[t] >= 1]
         top_score = q.scores[ranked[0]] if ranked else 0.0
-        # One FAQ keyword beats a weak topic; against a clear topic the FAQ needs two.
-        faq_wins = faq_score >= max(top_score, STRONG) and (faq_hits >= 2 or top_score < 4)
-        if best_faq is not None and faq_wins:
-            return faq.render(best_faq)
+        if best is not None and self._faq_wins(q, best, top_score):
+            return faq.render(best.faq)
 
         for topic in ranked:
             if q.scores[topic] < STRONG and not (topic == "venue" and q.venues):
@@ -152,9 +113,20 @@ class Concierge:
             if q.origin and q.destination:
                 return transport.answer(q, ctx)
             return venues.answer(q, ctx)
-        if best_faq is not None and faq_score >= STRONG:
-            return faq.render(best_faq)
+        if best is not None and best.score >= STRONG and faq.coverage(q, best.faq) >= COVERAGE:
+            return faq.render(best.faq)
         return None
+
+    @staticmethod
+    def _faq_wins(q: Question, best: faq.FaqMatch, top_score: float) -> bool:
+        """An FAQ entry beats the topics when its evidence is stronger: two keywords, or a
+        phrase, or one word when no topic is clear; and only when its keywords explain much
+        of what was asked ("print my ticket" is not a question about prices)."""
+        if best.score < max(top_score, STRONG):
+            return False
+        if best.hits < 2 and not best.phrases and top_score >= STRONG:
+            return False
+        return faq.coverage(q, best.faq) >= COVERAGE
 
     def _topic(self, topic: str, q: Question, ctx: Context) -> Answer | None:
         if topic == "meals":

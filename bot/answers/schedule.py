@@ -27,6 +27,22 @@ NAME_ALIASES = {
 GENERIC_TITLE_WORDS = {"keynote", "keynotes", "and", "the", "dr", "of"}
 
 
+LABELS = {
+    "keynote": "keynote",
+    "party": "party",
+    "expo": "Expo",
+    "run": "5K",
+    "badge": "badge pickup",
+}
+
+
+def _window(ctx: Context, day, part: str) -> tuple[datetime, datetime]:
+    start, end = PARTS_OF_DAY[part]
+    return datetime.combine(day, start, tzinfo=ctx.zone), datetime.combine(
+        day, end, tzinfo=ctx.zone
+    )
+
+
 def describe(ctx: Context, item: ScheduleItem, *, notes: bool = True) -> str:
     """'*Title* (Speaker): Thursday, Nov 30, 8:30 AM - 10:30 AM PST at The Venetian (Hall).'"""
     start_day = item.start.astimezone(ctx.zone).date()
@@ -102,33 +118,23 @@ def _topic_answer(q: Question, ctx: Context, topic: str) -> Answer | None:
         on_day = _on_day(ctx, chosen or items, q.when.day)
         if venue_items := [i for i in on_day if not q.venues or i.venue in q.venues]:
             on_day = venue_items
+        part = ""
+        if q.when.part:  # "tonight", "tomorrow morning": only what overlaps that window
+            part = f" {q.when.part}"
+            lo, hi = _window(ctx, q.when.day, q.when.part)
+            on_day = [i for i in on_day if i.start < hi and (i.end or i.start) > lo]
         if not on_day:
-            all_days = join(
-                sorted(
-                    {i.start.astimezone(ctx.zone).strftime("%A") for i in items},
-                    key=lambda d: [
-                        "Monday",
-                        "Tuesday",
-                        "Wednesday",
-                        "Thursday",
-                        "Friday",
-                        "Saturday",
-                        "Sunday",
-                    ].index(d),
-                )
-            )
-            label = {
-                "keynote": "keynote",
-                "party": "party",
-                "expo": "Expo",
-                "run": "5K",
-                "badge": "badge pickup",
-            }[topic]
-            return Answer(
-                f"There is no {label} {ctx.day(q.when.day)}. It is on {all_days}:\n"
-                + "\n".join(describe(ctx, i, notes=False) for i in items),
-                intent=topic,
-            )
+            label = LABELS[topic]
+            text = f"There is no {label} {ctx.day(q.when.day)}{part}."
+            later = [
+                i
+                for i in items
+                if i.start.astimezone(ctx.zone).date() >= q.when.day and i.start > ctx.now
+            ]
+            others = later[:1] if later else items
+            lead = "Next" if later else "It was"
+            text += f" {lead}:\n" + "\n".join(describe(ctx, i, notes=False) for i in others)
+            return Answer(text, intent=topic)
         chosen = on_day
     if not chosen and q.venues and topic == "badge":
         chosen = [i for i in items if i.venue in q.venues]
@@ -151,7 +157,11 @@ def _topic_answer(q: Question, ctx: Context, topic: str) -> Answer | None:
             lines.append("It is recorded: watch it on YouTube or in the AWS Events app.")
             break
     if topic == "party":
-        lines.append(_replay_buses(ctx))
+        buses = _replay_buses(ctx)
+        if q.has("bus", "buses", "shuttle", "get", "버스", "셔틀", "가는", "가요"):
+            lines.insert(0, buses)
+        else:
+            lines.append(buses)
     if topic == "run":
         lines.append(_run_coaches(ctx))
     return Answer("\n".join(line for line in lines if line), intent=topic, title=chosen[0].title)

@@ -141,6 +141,15 @@ def answer(q: Question, ctx: Context) -> Answer | None:
         lines = [f"*Getting to {venue.name}*: {venue.directions}"]
         if serving:
             lines.append(_schedule_line(ctx, serving[0], moment))
+        elif shuttles:
+            lines.append(f"The campus shuttle does not go to {venue.name}.")
+        for r in ctx.data.routes:
+            if destination in (r.origin, r.destination) and r.mode not in {"walk", "shuttle"}:
+                other = ctx.data.venue_name(r.destination if r.origin == destination else r.origin)
+                minutes = f", about {r.minutes} minutes" if r.minutes else ""
+                lines.append(
+                    f"From {other}: {r.mode.replace('-', ' ')}{minutes}. {r.notes}".strip()
+                )
         return Answer("\n".join(lines), intent="transport", title=f"Getting to {venue.name}")
 
     if not shuttles:

@@ -62,7 +62,7 @@ TOPIC_WORDS: dict[str, dict[str, float]] = {
         "스와미": 4, "데산티스": 4,
     },
     "party": {
-        "replay": 4, "party": 4, "festival": 2, "concert": 2, "closing": 1.5,
+        "replay": 4, "party": 4, "parties": 4, "reception": 3, "receptions": 3, "festival": 2, "concert": 2, "closing": 1.5,
         "리플레이": 4, "파티": 3, "리:플레이": 4, "폐막": 2,
     },
     "expo": {
@@ -79,7 +79,7 @@ TOPIC_WORDS: dict[str, dict[str, float]] = {
     },
     "agenda": {
         "happening": 3, "agenda": 3, "schedule": 3, "program": 2, "events": 1.5,
-        "what's next": 3, "coming up": 3, "up next": 3, "everything": 1,
+        "what's next": 3, "coming up": 3, "up next": 3, "everything": 1, "sessions": 2,
         "on": 0.3, "next": 1, "going on": 3, "what's on": 3, "what is on": 3,
         "what's happening": 3, "what is happening": 3, "what to do": 2,
         "일정": 3, "뭐 해": 3, "뭐해": 3, "행사": 1.5, "스케줄": 3, "무슨 일": 2,
@@ -261,20 +261,33 @@ def tokens(text: str, known: set[str] | frozenset[str] = frozenset()) -> tuple[s
     return tuple(words)
 
 
+_LOCATOR = re.compile(
+    r"\b(?:near|nearby|close to|closest to|next to|around|behind)\s+(?:the\s+)?(\S+)"
+)
+
+
 def score_topics(text: str, words: tuple[str, ...]) -> dict[str, float]:
     """Each topic's weight of evidence: single words against the (typo-corrected) words,
-    phrases and Korean against the text."""
+    phrases and Korean against the text. A word that only says where ("lunch near the
+    Expo") counts for half: the question is about lunch."""
     scores: dict[str, float] = {}
+    locators = {m.group(1) for m in _LOCATOR.finditer(text)}
     wordset = set(words)
     for topic, table in TOPIC_WORDS.items():
         total = 0.0
         for word, weight in table.items():
             found = word in text if (_HANGUL.search(word) or " " in word) else word in wordset
             if found:
-                total += weight
+                total += weight / 2 if word in locators else weight
         if total:
             scores[topic] = total
     return scores
+
+
+# What may follow a Korean venue name inside one word: 윈까지, 베네시안호텔에서, 만달레이쪽으로.
+_PARTICLES = (
+    "(?:호텔|근처|쪽)?(?:에서는|에서|에는|에|까지|으로|로|은|는|이|가|을|를|도|의|랑|하고|부터|행)?"
+)
 
 
 class VenueIndex:
@@ -287,7 +300,7 @@ class VenueIndex:
             for alias in {v.name, *v.aliases}:
                 key = normalize(alias)
                 key = re.sub(r"^the ", "", key)
-                if len(key) < 2:
+                if len(key) < (1 if _HANGUL.search(key) else 2):
                     continue
                 self.phrases.append((key, v.id))
                 if " " not in key and key.isascii() and len(key) >= 5:
@@ -300,8 +313,8 @@ class VenueIndex:
         found: dict[str, tuple[int, int]] = {}
         taken: list[tuple[int, int]] = []
         for alias, venue_id in self.phrases:
-            if _HANGUL.search(alias):
-                pattern = re.escape(alias)
+            if _HANGUL.search(alias):  # whole word, particles allowed after it (윈까지)
+                pattern = rf"(?<![\uac00-\ud7a3]){re.escape(alias)}(?=(?:{_PARTICLES})?(?:$|[^\uac00-\ud7a3]))"
             else:
                 pattern = rf"(?<![\w]){re.escape(alias)}(?![\w])"
             for m in re.finditer(pattern, text):

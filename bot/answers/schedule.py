@@ -13,7 +13,7 @@ from bot.understand import Question
 
 TOPIC_KINDS = {
     "keynote": ("keynote",),
-    "party": ("party",),
+    "party": ("party", "reception"),
     "expo": ("expo",),
     "run": ("run",),
     "badge": ("badge",),
@@ -168,8 +168,12 @@ def _topic_answer(q: Question, ctx: Context, topic: str) -> Answer | None:
 
 
 def agenda(q: Question, ctx: Context) -> Answer:
-    """What's on now, what's next, or what's on a day or part of a day."""
+    """What's on now, what's next, or what's on a day or part of a day (at a venue, if named)."""
     items = sorted(ctx.data.schedule, key=lambda i: i.start)
+    meals_all = ctx.data.meals
+    if q.venues:
+        items = [i for i in items if i.venue in q.venues]
+        meals_all = [m for m in meals_all if m.venue in q.venues]
     when = q.when
     if "next" in q.flags and (when is None or not when.phrase):
         upcoming = [i for i in items if i.start > ctx.now][:3]
@@ -181,7 +185,7 @@ def agenda(q: Question, ctx: Context) -> Answer:
         )
     if when is None or when.is_now or (not when.phrase and when.part is None):
         on_now = [i for i in items if i.start <= ctx.now < (i.end or i.start + timedelta(hours=1))]
-        meals = [m for m in ctx.data.meals if m.start <= ctx.now < m.end]
+        meals = [m for m in meals_all if m.start <= ctx.now < m.end]
         kinds = sorted({m.kind for m in meals})
         lines = [describe(ctx, i, notes=False) for i in on_now]
         if kinds:
@@ -202,15 +206,16 @@ def agenda(q: Question, ctx: Context) -> Answer:
     if when.moment:
         lo, hi = when.moment, when.moment + timedelta(minutes=1)
     chosen = [i for i in items if i.start < hi and (i.end or i.start + timedelta(hours=1)) > lo]
-    meals = sorted({m.kind for m in ctx.data.meals if m.start < hi and m.end > lo})
+    meals = sorted({m.kind for m in meals_all if m.start < hi and m.end > lo})
     part = f" {when.part}" if when.part else ""
+    at = f" at {join([ctx.data.venue_name(v) for v in q.venues])}" if q.venues else ""
     if not chosen and not meals:
-        return Answer(f"Nothing is scheduled {ctx.day(day)}{part}.", intent="agenda")
+        return Answer(f"Nothing is scheduled{at} {ctx.day(day)}{part}.", intent="agenda")
     lines = [describe(ctx, i, notes=False) for i in chosen]
     if meals:
         lines.append(f'Food: {join(meals)} (ask me "where is {meals[0]}" for places and hours).')
     return Answer(
-        f"On {ctx.day(day).replace('on ', '')}{part}:\n" + "\n".join(lines), intent="agenda"
+        f"On {ctx.day(day).replace('on ', '')}{part}{at}:\n" + "\n".join(lines), intent="agenda"
     )
 
 

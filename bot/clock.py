@@ -140,6 +140,44 @@ _DATE = re.compile(
 )
 
 
+_ORDINAL = re.compile(r"\b(?:the\s+)?\d{1,2}(?:st|nd|rd|th)\b")
+MONTHS = {
+    m: n
+    for n, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
+
+
+def _written_date(phrase: str, now: datetime, event: Event | None) -> date | None:
+    """A date written out: the common forms directly (fast), anything else via dateparser.
+
+    A date without a year is in the event's year.
+    """
+    year = event.first_day.year if event is not None else now.year
+    try:
+        if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", phrase):
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        if m := re.fullmatch(r"(\d{1,2})/(\d{1,2})", phrase):
+            return date(year, int(m[1]), int(m[2]))
+        if m := re.fullmatch(r"(\d{1,2})\s*월\s*(\d{1,2})\s*일", phrase):
+            return date(year, int(m[1]), int(m[2]))
+        if m := re.fullmatch(r"([a-z]{3})[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?", phrase):
+            return date(year, MONTHS[m[1]], int(m[2]))
+        if m := re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3})[a-z]*", phrase):
+            return date(year, MONTHS[m[2]], int(m[1]))
+    except (ValueError, KeyError):
+        return None
+    parsed = dateparser.parse(
+        phrase,
+        languages=LANGUAGES,
+        settings={"RELATIVE_BASE": now.replace(tzinfo=None), "PREFER_DAY_OF_MONTH": "first"},
+    )
+    if parsed is None:
+        return None
+    return parsed.date().replace(year=year) if not re.search(r"\d{4}", phrase) else parsed.date()
+
+
 def _weekday_day(weekday: int, now: datetime, event: Event | None, modifier: str) -> date:
     today = now.date()
     if modifier in {"다음주", "담주", "next week"}:
@@ -203,24 +241,10 @@ def parse_when(text: str, now: datetime, event: Event | None = None) -> When | N
             day = _weekday_day(WEEKDAYS_EN[m.group(2)], now, event, modifier.strip())
             phrases.append(m.group(0))
     if day is None:
-        m = _DATE.search(text)
+        m = _DATE.search(text) or _ORDINAL.search(text)
         if m:
-            parsed = dateparser.parse(
-                m.group(0),
-                languages=LANGUAGES,
-                settings={
-                    "RELATIVE_BASE": now.replace(tzinfo=None),
-                    "PREFER_DAY_OF_MONTH": "first",
-                },
-            )
-            if parsed is not None:
-                day = parsed.date()
-                if (
-                    event is not None
-                    and parsed.year != event.first_day.year
-                    and not re.search(r"\d{4}", m.group(0))
-                ):
-                    day = day.replace(year=event.first_day.year)
+            day = _written_date(m.group(0), now, event)
+            if day is not None:
                 phrases.append(m.group(0))
 
     m = _KO_TIME.search(text)

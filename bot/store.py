@@ -13,7 +13,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +129,9 @@ def _decode(kind: str, value: Any) -> Any:
     if value is None:
         return None
     if "datetime" in kind:
-        return datetime.fromisoformat(value)
+        # In memory every instant is UTC: comparing datetimes that share one tzinfo object
+        # is several times faster, and answers compare thousands per question.
+        return datetime.fromisoformat(value).astimezone(UTC)
     if "date" in kind:
         return date.fromisoformat(value)
     if "tuple" in kind:
@@ -270,7 +272,8 @@ class Store:
         return counts
 
     def load_event_data(self) -> EventData | None:
-        """Read the whole event back as typed records (cached until the next load)."""
+        """Read the whole event back as typed records, schedule, meals and transport in time
+        order (cached until the next load)."""
         revision = self.revision()
         if self._snapshot is not None and self._snapshot_revision == revision:
             return self._snapshot
@@ -282,6 +285,10 @@ class Store:
             cursor = self.db.execute(f"SELECT * FROM {table} ORDER BY rowid")
             names = [d[0] for d in cursor.description]
             setattr(data, table, [from_row(cls, dict(zip(names, r, strict=True))) for r in cursor])
+        # Answers walk these in time order; sort once here, not on every question.
+        data.schedule.sort(key=lambda i: i.start)
+        data.meals.sort(key=lambda m: m.start)
+        data.transport.sort(key=lambda t: t.first_run)
         self._snapshot, self._snapshot_revision = data, revision
         return data
 
@@ -343,14 +350,14 @@ class Store:
             self.db.execute(
                 "INSERT INTO unanswered (text, normalized, asked_at, intent, language, user_id) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                [text, normalized, _encode(asked_at), intent, language, user_id],
+                [text, normalized, _encode(asked_at.astimezone(UTC)), intent, language, user_id],
             )
 
     def unanswered(self, since: datetime | None = None, limit: int = 100) -> list[dict[str, Any]]:
         """Unanswered questions grouped by their normalized text, most frequent first."""
         where, params = "", []
         if since is not None:
-            where, params = "WHERE asked_at >= ?", [_encode(since)]
+            where, params = "WHERE asked_at >= ?", [_encode(since.astimezone(UTC))]
         cursor = self.db.execute(
             f"SELECT normalized, count(*) AS times, max(asked_at) AS last_asked, "
             f"max(intent) AS intent, group_concat(DISTINCT language) AS languages, "

@@ -295,6 +295,8 @@ class VenueIndex:
 
     def __init__(self, venues: list[Venue]):
         self.phrases: list[tuple[str, str]] = []  # (alias, venue id), longest first
+        self.patterns: list[tuple[re.Pattern[str], str]] = []
+        self._memo: dict[str, str | None] = {}
         self.single: dict[str, str] = {}
         for v in venues:
             for alias in {v.name, *v.aliases}:
@@ -306,18 +308,29 @@ class VenueIndex:
                 if " " not in key and key.isascii() and len(key) >= 5:
                     self.single[key] = v.id
         self.phrases.sort(key=lambda p: -len(p[0]))
-        self.single_words = sorted(self.single)
-
-    def find(self, text: str, words: tuple[str, ...]) -> list[tuple[int, int, str]]:
-        """(start, end, venue id) for each venue named, in the order they appear."""
-        found: dict[str, tuple[int, int]] = {}
-        taken: list[tuple[int, int]] = []
         for alias, venue_id in self.phrases:
             if _HANGUL.search(alias):  # whole word, particles allowed after it (윈까지)
                 pattern = rf"(?<![\uac00-\ud7a3]){re.escape(alias)}(?=(?:{_PARTICLES})?(?:$|[^\uac00-\ud7a3]))"
             else:
                 pattern = rf"(?<![\w]){re.escape(alias)}(?![\w])"
-            for m in re.finditer(pattern, text):
+            self.patterns.append((re.compile(pattern), venue_id))
+        self.single_words = sorted(self.single)
+
+    def misspelled(self, word: str) -> str | None:
+        """The venue a one-word misspelling names ('venitian'), memoized: people repeat."""
+        if word not in self._memo:
+            if len(self._memo) > 50_000:
+                self._memo.clear()
+            match = difflib.get_close_matches(word, self.single_words, n=1, cutoff=0.82)
+            self._memo[word] = self.single[match[0]] if match else None
+        return self._memo[word]
+
+    def find(self, text: str, words: tuple[str, ...]) -> list[tuple[int, int, str]]:
+        """(start, end, venue id) for each venue named, in the order they appear."""
+        found: dict[str, tuple[int, int]] = {}
+        taken: list[tuple[int, int]] = []
+        for pattern, venue_id in self.patterns:
+            for m in pattern.finditer(text):
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
                 taken.append((m.start(), m.end()))
@@ -325,10 +338,10 @@ class VenueIndex:
         for word in words:
             if len(word) < 5 or not word.isascii() or word in VOCABULARY:
                 continue
-            match = difflib.get_close_matches(word, self.single_words, n=1, cutoff=0.82)
-            if match:
+            venue_id = self.misspelled(word)
+            if venue_id:
                 pos = text.find(word)
-                found.setdefault(self.single[match[0]], (pos, pos + len(word)))
+                found.setdefault(venue_id, (pos, pos + len(word)))
         return sorted((a, b, vid) for vid, (a, b) in found.items())
 
 

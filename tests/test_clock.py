@@ -35,6 +35,10 @@ WEDNESDAY = vegas("2023-11-29T09:00")
         ("다음 주 월요일", "2023-12-04", None, None),
         ("30분 후", "2023-11-29", "09:30", None),
         ("tmrw 8am", "2023-11-30", "08:00", None),
+        ("lunch on 11/30", "2023-11-30", None, None),
+        ("12월 1일 일정", "2023-12-01", None, None),
+        ("on the 30th", "2023-11-30", None, None),  # via dateparser
+        ("1st of december", "2023-12-01", None, None),
     ],
 )
 def test_times_in_text(text, day, clock, part):

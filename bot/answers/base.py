@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.clock import fmt_day, fmt_span, fmt_time
@@ -37,7 +37,9 @@ TimeFormatter = Callable[[datetime], str]
 class Context:
     """Everything a topic needs to answer: the event, the time now and the asker's zone.
 
-    ``moment`` renders one time; surfaces swap it (Slack shows each reader's own time).
+    ``now`` is in UTC, like every instant the store returns (fast to compare); ``today``
+    and everything shown are in the event's zone. ``moment_formatter`` renders one time;
+    surfaces swap it (Slack shows each reader's own time).
     """
 
     data: EventData
@@ -49,9 +51,9 @@ class Context:
     def zone(self) -> ZoneInfo:
         return self.data.event.zone
 
-    @property
-    def today(self) -> date:
-        return self.now.astimezone(self.zone).date()
+    def __post_init__(self) -> None:
+        self.now = self.now.astimezone(UTC)
+        self.today = self.now.astimezone(self.zone).date()
 
     def time(self, moment: datetime) -> str:
         if self.moment_formatter is not None:

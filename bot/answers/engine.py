@@ -51,16 +51,21 @@ class Concierge:
     def __init__(self, store: Store):
         self.store = store
         self._lexicon: Lexicon | None = None
+        self._faq_index = faq.FaqIndex([])
         self._lexicon_revision = -1
 
     def lexicon(self) -> Lexicon:
         """The event's names and words, rebuilt when a load changes the data."""
+        self._refresh()
+        return self._lexicon
+
+    def _refresh(self) -> None:
         revision = self.store.revision()
         if self._lexicon is None or revision != self._lexicon_revision:
             data = self.store.load_event_data()
             self._lexicon = Lexicon(data)
+            self._faq_index = faq.FaqIndex(data.faq if data else [])
             self._lexicon_revision = revision
-        return self._lexicon
 
     def ask(
         self,
@@ -77,9 +82,9 @@ class Concierge:
             return Answer(
                 "No event is loaded yet: an organizer needs to run `confbot load`.", "none", False
             )
-        ctx = Context(data, now.astimezone(data.event.zone), asker_zone, moment_formatter)
+        ctx = Context(data, now, asker_zone, moment_formatter)
         lexicon = self.lexicon()
-        q = understand(text, ctx.now, data, lexicon)
+        q = understand(text, now.astimezone(data.event.zone), data, lexicon)
         if q.zone:  # "what time is that in Korea time?"
             ctx.asker_zone = ZoneInfo(q.zone)
         if not q.text or GREETING.match(q.text.strip(" !.?")):
@@ -97,7 +102,7 @@ class Concierge:
         return answer
 
     def _answer(self, q: Question, ctx: Context) -> Answer | None:
-        best = faq.best_match(q, ctx)
+        best = faq.best_match(q, self._faq_index)
         ranked = [t for t in q.ranked_topics() if q.scores[t] >= 1]
         top_score = q.scores[ranked[0]] if ranked else 0.0
         if best is not None and self._faq_wins(q, best, top_score):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.answers.base import Answer, Context
+from bot.answers.base import Answer
 from bot.models import Faq
 from bot.understand import Question
 
@@ -30,9 +30,34 @@ def match(q: Question, faq: Faq) -> FaqMatch:
     return FaqMatch(faq, score, hits, phrases)
 
 
-def best_match(q: Question, ctx: Context) -> FaqMatch | None:
+class FaqIndex:
+    """FAQ entries by keyword, so a question looks up only the entries it can match."""
+
+    def __init__(self, entries: list[Faq]):
+        self.by_word: dict[str, set[int]] = {}
+        self.phrases: dict[str, set[int]] = {}
+        self.entries = entries
+        for n, entry in enumerate(entries):
+            for keyword in entry.keywords:
+                key = keyword.lower()
+                if " " in key or "-" in key or ":" in key or not key.isascii():
+                    self.phrases.setdefault(key, set()).add(n)
+                else:
+                    self.by_word.setdefault(key, set()).add(n)
+
+    def candidates(self, q: Question) -> list[Faq]:
+        found: set[int] = set()
+        for word in q.words:
+            found |= self.by_word.get(word, set())
+        for phrase, entries in self.phrases.items():
+            if q.has(phrase):
+                found |= entries
+        return [self.entries[n] for n in sorted(found)]
+
+
+def best_match(q: Question, index: FaqIndex) -> FaqMatch | None:
     """The FAQ entry whose keywords the question hits most, if any."""
-    matches = [m for m in (match(q, f) for f in ctx.data.faq) if m.hits]
+    matches = [m for m in (match(q, f) for f in index.candidates(q)) if m.hits]
     return max(matches, key=lambda m: m.score) if matches else None
 
 

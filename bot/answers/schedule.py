@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from bot.answers.base import Answer, Context, join
 from bot.answers.transport import ride
@@ -107,7 +107,7 @@ def _run_coaches(ctx: Context) -> str:
 
 def _topic_answer(q: Question, ctx: Context, topic: str) -> Answer | None:
     kinds = TOPIC_KINDS[topic]
-    items = sorted((i for i in ctx.data.schedule if i.kind in kinds), key=lambda i: i.start)
+    items = [i for i in ctx.data.schedule if i.kind in kinds]  # the store keeps them in time order
     if not items:
         return None
     chosen: list[ScheduleItem] = []
@@ -167,9 +167,30 @@ def _topic_answer(q: Question, ctx: Context, topic: str) -> Answer | None:
     return Answer("\n".join(line for line in lines if line), intent=topic, title=chosen[0].title)
 
 
+# What a person scanning "what's on" wants to see first.
+KIND_RANK = ["keynote", "party", "expo", "run", "reception", "badge", "help", "lounge"]
+MAX_LISTED = 8
+
+
+def highlights(ctx: Context, items: list[ScheduleItem]) -> list[str]:
+    """The most notable items first, at most MAX_LISTED lines, and a count of the rest: on
+    a day of 500 sessions nobody reads 500 lines on a phone."""
+    ranked = sorted(
+        items,
+        key=lambda i: (KIND_RANK.index(i.kind) if i.kind in KIND_RANK else len(KIND_RANK), i.start),
+    )
+    shown = sorted(ranked[:MAX_LISTED], key=lambda i: i.start)
+    lines = [describe(ctx, i, notes=False) for i in shown]
+    rest = ranked[MAX_LISTED:]
+    if rest:
+        kinds = sorted({i.kind for i in rest})
+        lines.append(f"…and {len(rest)} more ({join(kinds)}): ask me about one by name or topic.")
+    return lines
+
+
 def agenda(q: Question, ctx: Context) -> Answer:
     """What's on now, what's next, or what's on a day or part of a day (at a venue, if named)."""
-    items = sorted(ctx.data.schedule, key=lambda i: i.start)
+    items = ctx.data.schedule  # in time order
     meals_all = ctx.data.meals
     if q.venues:
         items = [i for i in items if i.venue in q.venues]
@@ -187,7 +208,7 @@ def agenda(q: Question, ctx: Context) -> Answer:
         on_now = [i for i in items if i.start <= ctx.now < (i.end or i.start + timedelta(hours=1))]
         meals = [m for m in meals_all if m.start <= ctx.now < m.end]
         kinds = sorted({m.kind for m in meals})
-        lines = [describe(ctx, i, notes=False) for i in on_now]
+        lines = highlights(ctx, on_now)
         if kinds:
             lines.append(f"Also being served: {join(kinds)}.")
         nxt = [i for i in items if i.start > ctx.now][:2]
@@ -205,13 +226,14 @@ def agenda(q: Question, ctx: Context) -> Answer:
     hi = datetime.combine(day, end, tzinfo=ctx.zone)
     if when.moment:
         lo, hi = when.moment, when.moment + timedelta(minutes=1)
+    lo, hi = lo.astimezone(UTC), hi.astimezone(UTC)  # same tzinfo as the items: fast compare
     chosen = [i for i in items if i.start < hi and (i.end or i.start + timedelta(hours=1)) > lo]
     meals = sorted({m.kind for m in meals_all if m.start < hi and m.end > lo})
     part = f" {when.part}" if when.part else ""
     at = f" at {join([ctx.data.venue_name(v) for v in q.venues])}" if q.venues else ""
     if not chosen and not meals:
         return Answer(f"Nothing is scheduled{at} {ctx.day(day)}{part}.", intent="agenda")
-    lines = [describe(ctx, i, notes=False) for i in chosen]
+    lines = highlights(ctx, chosen)
     if meals:
         lines.append(f'Food: {join(meals)} (ask me "where is {meals[0]}" for places and hours).')
     return Answer(

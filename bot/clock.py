@@ -162,11 +162,13 @@ def _written_date(phrase: str, now: datetime, event: Event | None) -> date | Non
             return date(year, int(m[1]), int(m[2]))
         if m := re.fullmatch(r"(\d{1,2})\s*월\s*(\d{1,2})\s*일", phrase):
             return date(year, int(m[1]), int(m[2]))
-        if m := re.fullmatch(r"([a-z]{3})[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?", phrase):
+        m = re.fullmatch(r"([a-z]{3})[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?", phrase)
+        if m and m[1] in MONTHS:
             return date(year, MONTHS[m[1]], int(m[2]))
-        if m := re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3})[a-z]*", phrase):
+        m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3})[a-z]*", phrase)
+        if m and m[2] in MONTHS:
             return date(year, MONTHS[m[2]], int(m[1]))
-    except (ValueError, KeyError):
+    except ValueError:  # 2/30, 13/1
         return None
     parsed = dateparser.parse(
         phrase,

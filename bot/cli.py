@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -138,6 +139,35 @@ def cmd_unanswered(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the Slack app: HTTP on $PORT (/slack/events, /health), or Socket Mode when
+    SLACK_APP_TOKEN is set."""
+    import asyncio
+
+    from bot.config import ConfigError, Settings
+    from bot.logs import setup_logging
+    from bot.slack.app import serve
+
+    env = {**os.environ, "CONFBOT_DB": args.db}  # --db wins over the environment
+    try:
+        settings = Settings.from_env(env)
+    except ConfigError as exc:
+        raise CliError(str(exc)) from None
+    setup_logging(os.environ.get("CONFBOT_LOG_LEVEL", "INFO"), settings.log_format)
+    store = open_store(args)
+    clock, demo = (
+        event_clock(store, args.now)
+        if (args.now or args.demo_clock)
+        else (system_clock(store.event().zone), False)
+    )
+    if demo:
+        log.warning("running on a demo clock inside the event: %s", clock().isoformat())
+    warm_up()
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(settings, store, clock))
+    return 0
+
+
 # -- parser ---------------------------------------------------------------------------------
 
 
@@ -186,6 +216,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--now", help="start the clock at this time (ISO 8601; event zone if no offset)")
     p.add_argument("--tz", help="your own time zone, e.g. Asia/Seoul")
     p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser(
+        "serve", help="run the Slack app (HTTP or Socket Mode)", description=cmd_serve.__doc__
+    )
+    p.add_argument(
+        "--now", help="run on a fixed clock at this time (ISO 8601), for demos and tests"
+    )
+    p.add_argument(
+        "--demo-clock",
+        action="store_true",
+        help="outside the event's dates, run on a demo clock inside it",
+    )
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser(
         "unanswered",

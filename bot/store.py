@@ -97,6 +97,16 @@ MIGRATIONS: list[str] = [
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     INSERT INTO meta (key, value) VALUES ('revision', '0');
     """,
+    # 2: Slack: deliveries already handled (retries and duplicates), answer feedback.
+    """
+    CREATE TABLE slack_events (event_id TEXT PRIMARY KEY, seen_at TEXT NOT NULL);
+    CREATE INDEX slack_events_seen_at ON slack_events(seen_at);
+    CREATE TABLE feedback (
+        message_ts TEXT NOT NULL, user_id TEXT NOT NULL, vote TEXT NOT NULL,
+        question TEXT NOT NULL, intent TEXT NOT NULL DEFAULT '', at TEXT NOT NULL,
+        PRIMARY KEY (message_ts, user_id)
+    );
+    """,
 ]
 
 # Record type -> table, also the EventData attribute. Columns are the dataclass fields.
@@ -335,6 +345,50 @@ class Store:
         )
         return [(r[0], r[1], r[2]) for r in cursor]
 
+    # -- Slack deliveries and feedback -------------------------------------------------------
+
+    def first_delivery(self, event_id: str, *, keep_hours: int = 24) -> bool:
+        """True the first time an event id is seen; False for Slack's retries and duplicates.
+
+        Kept in SQLite so a restart between a delivery and its retry still answers once.
+        """
+        now = _now_utc()
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO slack_events (event_id, seen_at) VALUES (?, ?)",
+                [event_id, now.isoformat()],
+            )
+            first = cursor.rowcount == 1
+            if first and int(now.timestamp()) % 100 == 0:  # prune now and then, not every time
+                cutoff = datetime.fromtimestamp(now.timestamp() - keep_hours * 3600, UTC)
+                self.db.execute("DELETE FROM slack_events WHERE seen_at < ?", [cutoff.isoformat()])
+        return first
+
+    def record_feedback(
+        self, message_ts: str, user_id: str, vote: str, question: str, intent: str
+    ) -> None:
+        """One vote per person per answer: pressing again changes the vote."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO feedback (message_ts, user_id, vote, question, intent, at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (message_ts, user_id) DO UPDATE SET "
+                "vote = excluded.vote, at = excluded.at",
+                [message_ts, user_id, vote, question[:2000], intent, _now_utc().isoformat()],
+            )
+
+    def feedback_counts(self) -> dict[str, int]:
+        rows = self.db.execute("SELECT vote, count(*) FROM feedback GROUP BY vote").fetchall()
+        return {vote: n for vote, n in rows}
+
+    def health(self) -> dict[str, Any]:
+        """What /health reports: the schema, the event and the record counts."""
+        event = self.event()
+        return {
+            "schema_version": self.schema_version,
+            "event": event.name if event else None,
+            "records": self.counts(),
+        }
+
     # -- questions the bot could not answer ------------------------------------------------
 
     def record_unanswered(
@@ -369,6 +423,10 @@ class Store:
         )
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, r, strict=True)) for r in cursor]
+
+
+def _now_utc() -> datetime:
+    return datetime.now(UTC)
 
 
 def _statements(script: str) -> list[str]:

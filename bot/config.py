@@ -1,0 +1,93 @@
+"""Settings from the environment, read once at start; a bad one stops the start with one
+clear line naming it. Tokens are kept out of every repr."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+SLACK_API_DEFAULT = "https://slack.com/api/"
+
+
+class ConfigError(Exception):
+    """A missing or malformed setting."""
+
+
+def _ids(raw: str, name: str, pattern: str) -> tuple[str, ...]:
+    values = tuple(v.strip() for v in re.split(r"[,\s]+", raw) if v.strip())
+    for value in values:
+        if not re.fullmatch(pattern, value):
+            raise ConfigError(f"{name}: '{value}' is not a Slack ID (like {pattern[1:3]}0123ABCD)")
+    return values
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str = field(repr=False)
+    signing_secret: str = field(repr=False)
+    app_token: str | None = field(default=None, repr=False)
+    api_url: str = SLACK_API_DEFAULT
+    db: str = "./confbot.db"
+    admins: tuple[str, ...] = ()
+    help_channel: str | None = None
+    announce_channels: tuple[str, ...] = ()
+    port: int = 3000
+    log_format: str = "text"
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.app_token)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        def get(name: str) -> str:
+            return env.get(name, "").strip()
+
+        bot_token = get("SLACK_BOT_TOKEN")
+        if not bot_token:
+            raise ConfigError(
+                "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-...)"
+            )
+        if not bot_token.startswith("xoxb-"):
+            raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+        app_token = get("SLACK_APP_TOKEN") or None
+        if app_token and not app_token.startswith("xapp-"):
+            raise ConfigError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+        signing_secret = get("SLACK_SIGNING_SECRET")
+        if not signing_secret and not app_token:
+            raise ConfigError(
+                "SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify requests"
+            )
+        if signing_secret and not re.fullmatch(r"[0-9a-fA-F]{16,}", signing_secret):
+            raise ConfigError(
+                "SLACK_SIGNING_SECRET is malformed: expected the hex string from Basic Information"
+            )
+        api_url = get("SLACK_API_URL") or SLACK_API_DEFAULT
+        if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", api_url):
+            raise ConfigError(f"SLACK_API_URL: '{api_url}' is not an http(s) URL")
+        if not api_url.endswith("/"):
+            api_url += "/"
+        port_text = get("PORT") or "3000"
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise ConfigError(f"PORT: '{port_text}' is not a port number")
+        log_format = get("CONFBOT_LOG_FORMAT") or "text"
+        if log_format not in {"text", "json"}:
+            raise ConfigError("CONFBOT_LOG_FORMAT must be text or json")
+        help_channel = get("CONFBOT_HELP_CHANNEL") or None
+        if help_channel:
+            _ids(help_channel, "CONFBOT_HELP_CHANNEL", r"[CG][A-Z0-9]{6,}")
+        return cls(
+            bot_token=bot_token,
+            signing_secret=signing_secret or "0" * 32,
+            app_token=app_token,
+            api_url=api_url,
+            db=get("CONFBOT_DB") or "./confbot.db",
+            admins=_ids(get("CONFBOT_ADMINS"), "CONFBOT_ADMINS", r"[UW][A-Z0-9]{6,}"),
+            help_channel=help_channel,
+            announce_channels=_ids(
+                get("CONFBOT_ANNOUNCE_CHANNELS"), "CONFBOT_ANNOUNCE_CHANNELS", r"[CG][A-Z0-9]{6,}"
+            ),
+            port=int(port_text),
+            log_format=log_format,
+        )

@@ -1,0 +1,1 @@
+"""The Slack surface: a bolt AsyncApp served by aiohttp (or Socket Mode)."""

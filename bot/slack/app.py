@@ -1,0 +1,136 @@
+"""Builds the bolt AsyncApp and the aiohttp application that serves it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Settings
+from bot.logs import REDACTOR, install_redaction
+from bot.slack.listeners import register_listeners
+from bot.slack.services import SlackServices, reason
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def build_client(settings: Settings) -> AsyncWebClient:
+    """The one Web API client: retries 429 (honouring Retry-After), 5xx and lost connections."""
+    return AsyncWebClient(
+        token=settings.bot_token,
+        base_url=settings.api_url,
+        timeout=10,
+        retry_handlers=[
+            AsyncRateLimitErrorRetryHandler(max_retry_count=5),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def cached_authorization(client: AsyncWebClient, token: str):
+    """Who we are (auth.test), asked once and remembered.
+
+    bolt asks on every request by default and answers Slack with a 500 when the Web API is
+    unreachable; then nothing gets answered even after Slack is back. Here a failed
+    auth.test still lets the request through (answers are posted once Slack is reachable),
+    and is tried again on the next request.
+    """
+    known: list[AuthorizeResult] = []
+
+    async def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+        if known:
+            return known[0]
+        try:
+            response = await client.auth_test()
+        except Exception as exc:
+            log.warning("auth.test failed (%s); handling the request anyway", reason(exc))
+            return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=token)
+        known.append(
+            AuthorizeResult(
+                enterprise_id=enterprise_id,
+                team_id=response.get("team_id") or team_id,
+                bot_token=token,
+                bot_id=response.get("bot_id"),
+                bot_user_id=response.get("user_id"),
+            )
+        )
+        return known[0]
+
+    return authorize
+
+
+def build_app(
+    settings: Settings, store: Store, clock: Callable[[], datetime]
+) -> tuple[AsyncApp, SlackServices]:
+    install_redaction()
+    REDACTOR.add(settings.bot_token, settings.signing_secret, settings.app_token or "")
+    client = build_client(settings)
+    app = AsyncApp(
+        client=client,
+        signing_secret=settings.signing_secret,
+        authorize=cached_authorization(client, settings.bot_token),
+        logger=logging.getLogger("bolt"),
+    )
+    services = SlackServices(settings, store, clock, client)
+    register_listeners(app, services)
+
+    @app.error
+    async def on_error(error: Exception, body: dict) -> None:
+        # One place for what a listener did not expect: log it (scrubbed), keep serving.
+        kind = body.get("type") or body.get("command") or "request"
+        log.error(
+            "listener failed on %s: %s",
+            kind,
+            type(error).__name__,
+            exc_info=(type(error), error, error.__traceback__),
+        )
+
+    return app, services
+
+
+async def serve(settings: Settings, store: Store, clock: Callable[[], datetime]) -> None:
+    """Run until stopped: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on $PORT."""
+    app, _ = build_app(settings, store, clock)
+    if settings.socket_mode:
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        log.info("connecting to Slack in Socket Mode")
+        await AsyncSocketModeHandler(app, settings.app_token).start_async()
+        return
+    runner = web.AppRunner(build_web_app(app, store))
+    await runner.setup()
+    site = web.TCPSite(runner, port=settings.port)
+    await site.start()
+    log.info("serving Slack requests on port %s at /slack/events", settings.port)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+def build_web_app(app: AsyncApp, store: Store) -> web.Application:
+    """Slack requests at /slack/events and GET /health with the database's state."""
+    web_app = app.web_app(path="/slack/events")
+
+    async def health(_request: web.Request) -> web.Response:
+        try:
+            state = store.health()  # a few indexed counts: well under a millisecond
+        except Exception as exc:
+            return web.json_response({"status": "error", "error": type(exc).__name__}, status=503)
+        return web.json_response({"status": "ok", "database": state})
+
+    web_app.router.add_get("/health", health)
+    return web_app

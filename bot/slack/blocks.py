@@ -1,0 +1,136 @@
+"""Block Kit builders: answers, App Home. Pure functions of their inputs."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.answers import Answer
+from bot.clock import fmt_time
+
+SECTION_LIMIT = 2900  # Slack allows 3,000 characters in a section
+VALUE_LIMIT = 1900  # and 2,000 in a button's value
+
+
+def slack_time(event_zone: ZoneInfo, asker_zone: ZoneInfo | None):
+    """A moment formatter: the event's time, then the reader's own through <!date^…>.
+
+    Slack renders the date token in each reader's time zone. When we know the asker is in
+    the event's zone the token would repeat the same time, so it is left out.
+    """
+
+    def render(moment: datetime) -> str:
+        event_text = fmt_time(moment, event_zone)
+        if (
+            asker_zone is not None
+            and moment.astimezone(asker_zone).utcoffset()
+            == moment.astimezone(event_zone).utcoffset()
+        ):
+            return event_text
+        fallback = fmt_time(moment, event_zone, asker_zone)
+        return f"{event_text} (<!date^{int(moment.timestamp())}^{{time}} your time|{fallback}>)"
+
+    return render
+
+
+def _truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def button(text: str, action_id: str, value: str, style: str | None = None) -> dict:
+    b = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text, "emoji": True},
+        "action_id": action_id,
+        "value": value[:VALUE_LIMIT],
+    }
+    if style:
+        b["style"] = style
+    return b
+
+
+def feedback_value(question: str, intent: str) -> str:
+    return json.dumps({"q": question[:1500], "i": intent}, ensure_ascii=False)
+
+
+def answer_blocks(answer: Answer, question: str) -> list[dict]:
+    """The answer, buttons for its suggestions, and 👍 / 👎 / Ask a human."""
+    blocks: list[dict] = [
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": _truncate(answer.text, SECTION_LIMIT)},
+        }
+    ]
+    if answer.suggestions:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": "suggestions",
+                "elements": [
+                    button(s[:75], f"ask_example_{n}", s)
+                    for n, s in enumerate(answer.suggestions[:3])
+                ],
+            }
+        )
+    value = feedback_value(question, answer.intent)
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": "feedback",
+            "elements": [
+                button("👍", "feedback_up", value),
+                button("👎", "feedback_down", value),
+                button("Ask a human", "ask_human", value),
+            ],
+        }
+    )
+    return blocks
+
+
+COMMON_QUESTIONS = [
+    "Where is lunch today?",
+    "When is the next shuttle?",
+    "When is the next keynote?",
+    "How do I get to re:Play?",
+    "Where do I get my hoodie?",
+    "What's on now?",
+]
+
+
+def home_view(
+    event_name: str, sections: list[tuple[str, str]], extra: list[dict] | None = None
+) -> dict:
+    """App Home: a header, what is on today and next, and buttons for common questions."""
+    blocks: list[dict] = [
+        {"type": "header", "text": {"type": "plain_text", "text": _truncate(event_name, 150)}}
+    ]
+    for title, text in sections:
+        blocks.append(
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": _truncate(f"*{title}*\n{text}", SECTION_LIMIT)},
+            }
+        )
+        blocks.append({"type": "divider"})
+    blocks.extend(extra or [])
+    blocks.append(
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": "*Ask me*: send me a message any time, in English or Korean.",
+            },
+        }
+    )
+    for start in range(0, len(COMMON_QUESTIONS), 3):
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    button(q, f"ask_example_{start + n}", q)
+                    for n, q in enumerate(COMMON_QUESTIONS[start : start + 3])
+                ],
+            }
+        )
+    return {"type": "home", "blocks": blocks}

@@ -1,0 +1,12 @@
+"""Listeners by surface; the app wires them with one explicit call."""
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.slack.listeners import actions, commands, events
+from bot.slack.services import SlackServices
+
+
+def register_listeners(app: AsyncApp, services: SlackServices) -> None:
+    events.register(app, services)
+    commands.register(app, services)
+    actions.register(app, services)

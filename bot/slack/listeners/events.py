@@ -1,0 +1,52 @@
+"""Event callbacks: DMs, @mentions and App Home."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.slack.home import publish_home
+from bot.slack.services import SlackServices
+
+log = logging.getLogger(__name__)
+
+IGNORED_SUBTYPES = {
+    "message_changed",
+    "message_deleted",
+    "bot_message",
+    "channel_join",
+    "channel_leave",
+    "thread_broadcast",
+}
+
+
+def register(app: AsyncApp, services: SlackServices) -> None:
+    @app.event("app_mention")
+    async def on_mention(event: dict, body: dict) -> None:
+        if event.get("bot_id") or event.get("subtype") in IGNORED_SUBTYPES:
+            return
+        if not services.first_delivery(body):
+            return
+        user, text = event.get("user", ""), str(event.get("text", ""))
+        _, fallback, blocks = await services.answer(user, text)
+        await services.post(
+            event["channel"], fallback, blocks, thread_ts=event.get("thread_ts") or event.get("ts")
+        )
+
+    @app.event("message")
+    async def on_message(event: dict, body: dict) -> None:
+        # Only DMs; never messages from bots (ourselves included), edits or joins.
+        if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype"):
+            return
+        if not services.first_delivery(body):
+            return
+        user, text = event.get("user", ""), str(event.get("text", ""))
+        _, fallback, blocks = await services.answer(user, text)
+        await services.post(event["channel"], fallback, blocks)
+
+    @app.event("app_home_opened")
+    async def on_home_opened(event: dict, body: dict) -> None:
+        if event.get("tab", "home") != "home" or not services.first_delivery(body):
+            return
+        await publish_home(services, event["user"])

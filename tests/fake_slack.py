@@ -1,0 +1,128 @@
+"""A local fake of the Slack Web API: an aiohttp server that records every call and can be
+told to answer 429 with Retry-After, or 500, for a number of calls."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.faults: list[tuple[str, int, int]] = []  # (method or "*", status, retry_after)
+        self.users: dict[str, dict[str, Any]] = {}
+        self.not_in_channel: set[str] = set()
+        self._ts = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+        self.changed = asyncio.Event()
+
+    # -- control --------------------------------------------------------------------------------
+
+    def fail(self, method: str, status: int, times: int, retry_after: int = 0) -> None:
+        """Answer the next ``times`` calls of ``method`` ("*" for any) with ``status``."""
+        self.faults.extend([(method, status, retry_after)] * times)
+
+    def of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
+        """Wait until ``method`` was called ``count`` times (the bot works after the ack)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while len(self.of(method)) < count:
+            if loop.time() > deadline:
+                raise AssertionError(
+                    f"{method}: {len(self.of(method))} calls, wanted {count}; saw {[c.method for c in self.calls]}"
+                )
+            self.changed.clear()
+            try:
+                await asyncio.wait_for(self.changed.wait(), timeout=0.05)
+            except TimeoutError:
+                pass
+        return self.of(method)
+
+    # -- server ---------------------------------------------------------------------------------
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self.handle)
+        app.router.add_post("/response/{token}", self.handle_response_url)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}/api/"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    async def handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.method == "GET":
+            params = dict(request.query)
+        elif request.content_type == "application/json":
+            params = await request.json()
+        else:
+            params = dict(await request.post())
+        for key in ("blocks", "view"):
+            if isinstance(params.get(key), str):
+                params[key] = json.loads(params[key])
+        self.calls.append(Call(method, params, dict(request.headers)))
+        self.changed.set()
+        for n, (name, status, retry_after) in enumerate(self.faults):
+            if name in (method, "*"):
+                del self.faults[n]
+                headers = {"Retry-After": str(retry_after)} if status == 429 else {}
+                body = {"ok": False, "error": "ratelimited" if status == 429 else "internal_error"}
+                return web.json_response(body, status=status, headers=headers)
+        return web.json_response(self.answer(method, params))
+
+    async def handle_response_url(self, request: web.Request) -> web.Response:
+        params = await request.json()
+        self.calls.append(Call("response_url", params, dict(request.headers)))
+        self.changed.set()
+        return web.Response(text="ok")
+
+    @property
+    def response_url(self) -> str:
+        return self.url.replace("/api/", "/response/T1B1") if self.url else ""
+
+    def answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://test.slack.com/",
+                "team": "Test",
+                "user": "confbot",
+                "team_id": "T000TEST",
+                "user_id": "UBOT0001",
+                "bot_id": "BBOT0001",
+            }
+        if method == "users.info":
+            user = self.users.get(params.get("user", ""), {"tz": "America/Los_Angeles"})
+            return {"ok": True, "user": {"id": params.get("user"), **user}}
+        if method in {"chat.postMessage", "chat.postEphemeral"}:
+            if params.get("channel") in self.not_in_channel:
+                return {"ok": False, "error": "not_in_channel"}
+            ts = f"1700000000.{next(self._ts):06d}"
+            return {"ok": True, "channel": params.get("channel"), "ts": ts, "message_ts": ts}
+        if method == "views.publish":
+            return {"ok": True, "view": {"id": "V000TEST"}}
+        return {"ok": True}

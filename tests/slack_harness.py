@@ -1,0 +1,181 @@
+"""Runs the real bot (bolt AsyncApp on aiohttp, real slack_sdk client, real SQLite file)
+against the fake Slack Web API, and sends it signed requests in Slack's payload shapes."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from urllib.parse import urlencode
+
+import aiohttp
+from aiohttp import web
+from slack_sdk.signature import SignatureVerifier
+
+from bot.config import Settings
+from bot.slack.app import build_app, build_web_app
+from bot.store import Store
+from tests.fake_slack import FakeSlack
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5".replace("y", "1").replace("z", "2")
+TOKEN = "xoxb-1111-2222-testtokenvalue"
+
+
+class Harness:
+    def __init__(self, store: Store, clock, fake: FakeSlack, **settings):
+        self.store, self.clock, self.fake = store, clock, fake
+        self.settings_overrides = settings
+        self.url = ""
+        self._ids = itertools.count(1)
+        self.session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> Harness:
+        api_url = self.settings_overrides.pop("api_url", None) or await self.fake.start()
+        self.settings = Settings(
+            bot_token=TOKEN,
+            signing_secret=SECRET,
+            api_url=api_url,
+            db=self.store.path,
+            help_channel="CHELP0001",
+            **self.settings_overrides,
+        )
+        self.app, self.services = build_app(self.settings, self.store, self.clock)
+        self.runner = web.AppRunner(build_web_app(self.app, self.store))
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
+        self.session = aiohttp.ClientSession()
+        return self
+
+    async def stop(self) -> None:
+        if self.session:
+            await self.session.close()
+        await self.runner.cleanup()
+        await self.fake.stop()
+
+    # -- signed requests -----------------------------------------------------------------------
+
+    def headers(
+        self,
+        body: str,
+        *,
+        timestamp: int | None = None,
+        secret: str = SECRET,
+        content_type: str = "application/json",
+    ) -> dict[str, str]:
+        ts = str(timestamp if timestamp is not None else int(time.time()))
+        signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+        return {
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": signature,
+            "Content-Type": content_type,
+        }
+
+    async def post(self, body: str, headers: dict[str, str]) -> tuple[int, str]:
+        async with self.session.post(
+            f"{self.url}/slack/events", data=body.encode(), headers=headers
+        ) as r:
+            return r.status, await r.text()
+
+    async def send_event(
+        self, event: dict, *, event_id: str | None = None, retry: int | None = None, **sign
+    ) -> tuple[int, str]:
+        body = json.dumps(
+            {
+                "token": "legacy",
+                "team_id": "T000TEST",
+                "api_app_id": "A000TEST",
+                "event": event,
+                "type": "event_callback",
+                "event_id": event_id or f"Ev{next(self._ids):08d}",
+                "event_time": int(time.time()),
+                "authorizations": [{"team_id": "T000TEST", "user_id": "UBOT0001", "is_bot": True}],
+            }
+        )
+        headers = self.headers(body, **sign)
+        if retry is not None:
+            headers.update(
+                {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+            )
+        return await self.post(body, headers)
+
+    async def dm(self, text: str, user: str = "U000ALICE", **kw) -> tuple[int, str]:
+        ts = f"1700000000.{next(self._ids):06d}"
+        return await self.send_event(
+            {
+                "type": "message",
+                "channel": "D000ALICE",
+                "channel_type": "im",
+                "user": user,
+                "text": text,
+                "ts": ts,
+                "event_ts": ts,
+            },
+            **kw,
+        )
+
+    async def command(
+        self,
+        text: str,
+        user: str = "U000ALICE",
+        channel: str = "C000GENERAL",
+        command: str = "/conf",
+    ) -> tuple[int, str]:
+        body = urlencode(
+            {
+                "token": "legacy", "team_id": "T000TEST", "team_domain": "test", "channel_id": channel,
+                "channel_name": "general", "user_id": user, "user_name": "alice", "command": command,
+                "text": text, "api_app_id": "A000TEST", "response_url": self.fake.response_url,
+                "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+            }
+        )  # fmt: skip
+        return await self.post(
+            body, self.headers(body, content_type="application/x-www-form-urlencoded")
+        )
+
+    async def action(
+        self,
+        action_id: str,
+        value: str,
+        user: str = "U000ALICE",
+        channel: str | None = "C000GENERAL",
+    ) -> tuple[int, str]:
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user, "username": "alice", "team_id": "T000TEST"},
+            "api_app_id": "A000TEST",
+            "token": "legacy",
+            "team": {"id": "T000TEST", "domain": "test"},
+            "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+            "response_url": self.fake.response_url,
+            "actions": [
+                {
+                    "action_id": action_id,
+                    "block_id": "feedback",
+                    "value": value,
+                    "type": "button",
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }
+        if channel:
+            payload["container"] = {
+                "type": "message",
+                "message_ts": "1700000000.000777",
+                "channel_id": channel,
+                "is_ephemeral": False,
+            }
+            payload["channel"] = {"id": channel, "name": "general"}
+            payload["message"] = {"ts": "1700000000.000777", "text": "answer"}
+        else:
+            payload["container"] = {"type": "view", "view_id": "V000TEST"}
+            payload["view"] = {"id": "V000TEST", "type": "home"}
+        body = urlencode({"payload": json.dumps(payload)})
+        return await self.post(
+            body, self.headers(body, content_type="application/x-www-form-urlencoded")
+        )
+
+    async def health(self) -> tuple[int, dict]:
+        async with self.session.get(f"{self.url}/health") as r:
+            return r.status, await r.json()

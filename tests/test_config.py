@@ -1,0 +1,88 @@
+"""Settings: read once from the environment; a bad one is named in one clear line."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, Settings
+
+GOOD = {"SLACK_BOT_TOKEN": "xoxb-1-2-abc", "SLACK_SIGNING_SECRET": "a" * 32}
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_good_settings_and_defaults():
+    s = Settings.from_env(
+        {
+            **GOOD,
+            "CONFBOT_ADMINS": "U0123ABCD, W0123ABCD",
+            "CONFBOT_ANNOUNCE_CHANNELS": "C0123ABCD C0456DEFG",
+            "SLACK_API_URL": "http://127.0.0.1:9/api",
+        }
+    )
+    assert s.admins == ("U0123ABCD", "W0123ABCD") and s.announce_channels == (
+        "C0123ABCD",
+        "C0456DEFG",
+    )
+    assert s.api_url == "http://127.0.0.1:9/api/" and s.port == 3000 and not s.socket_mode
+    assert "xoxb" not in repr(s) and "a" * 32 not in repr(s)
+    assert Settings.from_env(
+        {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1-2"}
+    ).socket_mode
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({}, "SLACK_BOT_TOKEN"),
+        ({**GOOD, "SLACK_BOT_TOKEN": "xoxp-user-token"}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+        ({**GOOD, "SLACK_SIGNING_SECRET": "not hex!"}, "SLACK_SIGNING_SECRET"),
+        ({**GOOD, "SLACK_APP_TOKEN": "xoxb-wrong"}, "SLACK_APP_TOKEN"),
+        ({**GOOD, "SLACK_API_URL": "slack.com"}, "SLACK_API_URL"),
+        ({**GOOD, "PORT": "http"}, "PORT"),
+        ({**GOOD, "CONFBOT_ADMINS": "alice"}, "CONFBOT_ADMINS"),
+        ({**GOOD, "CONFBOT_HELP_CHANNEL": "#help"}, "CONFBOT_HELP_CHANNEL"),
+        ({**GOOD, "CONFBOT_ANNOUNCE_CHANNELS": "C0123ABCD,general"}, "CONFBOT_ANNOUNCE_CHANNELS"),
+        ({**GOOD, "CONFBOT_LOG_FORMAT": "xml"}, "CONFBOT_LOG_FORMAT"),
+    ],
+)
+def test_a_missing_or_malformed_setting_is_named(env, named):
+    with pytest.raises(ConfigError, match=named):
+        Settings.from_env(env)
+
+
+def test_serve_refuses_to_start_with_one_clear_line(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CONFBOT_"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--db", str(tmp_path / "c.db"), "serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "confbot: SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-...)"
+    ]
+
+
+def test_the_manifest_declares_what_the_app_uses():
+    manifest = json.loads((ROOT / "manifest.json").read_text())
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"app_mentions:read", "chat:write", "commands", "im:history", "users:read"} <= scopes
+    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
+        "app_home_opened",
+        "app_mention",
+        "message.im",
+    }
+    assert manifest["features"]["slash_commands"][0]["command"] == "/conf"
+    assert (
+        manifest["settings"]["interactivity"]["is_enabled"]
+        and manifest["features"]["app_home"]["home_tab_enabled"]
+    )
+    assert (ROOT / "Procfile").read_text().startswith("web: confbot serve")

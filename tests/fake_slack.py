@@ -4,6 +4,7 @@ told to answer 429 with Retry-After, or 500, for a number of calls."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 from dataclasses import dataclass, field
@@ -49,10 +50,8 @@ class FakeSlack:
                     f"{method}: {len(self.of(method))} calls, wanted {count}; saw {[c.method for c in self.calls]}"
                 )
             self.changed.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.changed.wait(), timeout=0.05)
-            except TimeoutError:
-                pass
         return self.of(method)
 
     # -- server ---------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot import __version__
+from bot import __version__, credits_cli
 from bot.answers import Concierge
 from bot.clock import demo_clock, fixed_clock, parse_iso, system_clock, warm_up
 from bot.importers import SAMPLE_EVENT, LoadError, load_file
@@ -216,6 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--now", help="start the clock at this time (ISO 8601; event zone if no offset)")
     p.add_argument("--tz", help="your own time zone, e.g. Asia/Seoul")
     p.set_defaults(func=cmd_chat)
+
+    credits_cli.add_parser(sub, open_store, CliError)
 
     p = sub.add_parser(
         "serve", help="run the Slack app (HTTP or Socket Mode)", description=cmd_serve.__doc__

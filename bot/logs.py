@@ -79,6 +79,15 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+def quiet_library_debug() -> None:
+    """slack_sdk and bolt log whole request bodies at DEBUG (tokens aside, those carry the
+    promo codes we deliver): keep them at INFO whatever the root level."""
+    for name in ("slack_sdk", "slack_bolt", "bolt"):
+        logging.getLogger(name).setLevel(
+            logging.INFO
+        )  # its own level: a DEBUG root cannot lower it
+
+
 def setup_logging(level: str = "INFO", fmt: str = "text") -> None:
     install_redaction()
     handler = logging.StreamHandler()
@@ -89,3 +98,4 @@ def setup_logging(level: str = "INFO", fmt: str = "text") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    quiet_library_debug()

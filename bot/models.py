@@ -145,3 +145,33 @@ class EventData:
     def venue_name(self, venue_id: str | None) -> str:
         v = self.venue(venue_id)
         return v.name if v else ""
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """A promo credit campaign: what the codes are worth, how to redeem, when, for whom."""
+
+    id: int
+    name: str
+    opens_at: datetime
+    closes_at: datetime | None = None
+    value: str = ""
+    redeem_text: str = ""
+    redeem_url: str = ""
+    eligibility: str = "everyone"  # everyone | channel | allowlist
+    eligible_channel: str = ""
+    allowlist: tuple[str, ...] = ()
+    codes_total: int = 0
+    codes_left: int = 0
+    alerts_sent: tuple[int, ...] = ()  # stock thresholds (percent) already announced
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """What one claim did: 'claimed' a new code, 'already' had one, or 'none_left'."""
+
+    status: str
+    code: str | None = None
+    claimed_at: datetime | None = None
+    alerts: tuple[int, ...] = ()  # stock thresholds this claim crossed
+    left: int | None = None  # codes left after this claim

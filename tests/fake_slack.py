@@ -26,6 +26,7 @@ class FakeSlack:
         self.faults: list[tuple[str, int, int]] = []  # (method or "*", status, retry_after)
         self.users: dict[str, dict[str, Any]] = {}
         self.not_in_channel: set[str] = set()
+        self.members: dict[str, set[str]] = {}
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -122,6 +123,12 @@ class FakeSlack:
                 return {"ok": False, "error": "not_in_channel"}
             ts = f"1700000000.{next(self._ts):06d}"
             return {"ok": True, "channel": params.get("channel"), "ts": ts, "message_ts": ts}
+        if method == "conversations.members":
+            return {
+                "ok": True,
+                "members": sorted(self.members.get(params.get("channel", ""), set())),
+                "response_metadata": {"next_cursor": ""},
+            }
         if method == "views.publish":
             return {"ok": True, "view": {"id": "V000TEST"}}
         return {"ok": True}

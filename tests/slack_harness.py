@@ -159,6 +159,8 @@ class Harness:
                 }
             ],
         }
+        if not channel:  # App Home: no channel and no response_url
+            del payload["response_url"]
         if channel:
             payload["container"] = {
                 "type": "message",
@@ -179,3 +181,57 @@ class Harness:
     async def health(self) -> tuple[int, dict]:
         async with self.session.get(f"{self.url}/health") as r:
             return r.status, await r.json()
+
+
+class ServeProcess:
+    """`confbot serve` in a subprocess, as an operator runs it, with a Harness to talk to it."""
+
+    def __init__(
+        self, db: str, fake: FakeSlack, *, now: str = "2023-11-28T12:00", env: dict | None = None
+    ):
+        self.db, self.fake, self.now, self.extra_env = db, fake, now, env or {}
+        self.proc = None
+        self.stderr = b""
+
+    async def start(self) -> Harness:
+        import asyncio
+        import os
+        import socket
+        import sys
+        from pathlib import Path
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        env = {
+            **os.environ,
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": self.fake.url,
+            "PORT": str(port),
+            **self.extra_env,
+        }
+        env.pop("SLACK_APP_TOKEN", None)
+        root = Path(__file__).resolve().parent.parent
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "--db", self.db, "serve", "--now", self.now,
+            cwd=root, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        harness = Harness.__new__(Harness)
+        harness.url, harness.fake = f"http://127.0.0.1:{port}", self.fake
+        harness._ids = itertools.count(1)
+        harness.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+        for _ in range(300):
+            try:
+                if (await harness.health())[0] == 200:
+                    return harness
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+        raise AssertionError("confbot serve did not come up")
+
+    async def stop(self, harness: Harness, *, kill: bool = False) -> None:
+        await harness.session.close()
+        if self.proc.returncode is None:
+            self.proc.kill() if kill else self.proc.terminate()
+        _, self.stderr = await self.proc.communicate()

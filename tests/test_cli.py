@@ -39,7 +39,19 @@ def test_every_command_has_help_text_and_is_in_the_readme():
         assert helps.get(name), f"'{name}' has no help line"
         assert sub.description, f"'{name}' has no description"
         for option in sub._actions:
-            if option.dest != "help":
+            if isinstance(option, argparse._SubParsersAction):  # credits import, stats, ...
+                nested = {c.dest: c.help for c in option._choices_actions}
+                for child_name, child in option.choices.items():
+                    assert nested.get(child_name) and child.description, (
+                        f"'{name} {child_name}' has no help"
+                    )
+                    assert all(o.help for o in child._actions if o.dest != "help"), (
+                        f"'{name} {child_name}' option without help"
+                    )
+                    assert f"confbot {name} {child_name}" in readme, (
+                        f"README does not mention '{name} {child_name}'"
+                    )
+            elif option.dest != "help":
                 assert option.help, f"'{name} {option.option_strings or option.dest}' has no help"
         assert f"confbot {name}" in readme, f"README does not mention 'confbot {name}'"
 

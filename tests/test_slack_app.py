@@ -13,7 +13,7 @@ from bot.clock import fixed_clock
 from bot.slack.blocks import feedback_value
 from tests.conftest import vegas
 from tests.fake_slack import FakeSlack
-from tests.slack_harness import SECRET, TOKEN, Harness
+from tests.slack_harness import SECRET, TOKEN, Harness, ServeProcess
 
 NOW = vegas("2023-11-28T10:00")
 
@@ -274,52 +274,17 @@ async def test_no_token_or_secret_reaches_the_logs(slack, caplog):
 
 async def test_confbot_serve_runs_the_real_process(tmp_path):
     """`confbot serve` as an operator runs it: settings from the environment, HTTP on $PORT."""
-    import os
-    import sys
-    from pathlib import Path
-
-    import aiohttp
-
     fake = FakeSlack()
-    api_url = await fake.start()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": api_url,
-        "PORT": str(port),
-        "CONFBOT_LOG_FORMAT": "json",
-    }
-    env.pop("SLACK_APP_TOKEN", None)
-    root = Path(__file__).resolve().parent.parent
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "--db", str(tmp_path / "c.db"), "serve", "--now", "2023-11-28T12:00",
-        cwd=root, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    harness = Harness.__new__(Harness)
-    harness.url, harness.fake = f"http://127.0.0.1:{port}", fake
-    harness._ids = iter(range(1, 100))
+    await fake.start()
+    server = ServeProcess(str(tmp_path / "c.db"), fake, env={"CONFBOT_LOG_FORMAT": "json"})
+    harness = await server.start()
     try:
-        async with aiohttp.ClientSession() as session:
-            harness.session = session
-            for _ in range(300):
-                try:
-                    if (await harness.health())[0] == 200:
-                        break
-                except aiohttp.ClientError:
-                    await asyncio.sleep(0.1)
-            else:
-                raise AssertionError("serve did not come up")
-            await harness.dm("lunch?")
-            (call,) = await fake.wait_for("chat.postMessage")
-            assert "Lunch" in call.params["text"] and "being served now" in call.params["text"]
+        await harness.dm("lunch?")
+        (call,) = await fake.wait_for("chat.postMessage")
+        assert "Lunch" in call.params["text"] and "being served now" in call.params["text"]
     finally:
-        proc.terminate()
-        _, err = await proc.communicate()
+        await server.stop(harness)
         await fake.stop()
-    logged = err.decode()
+    logged = server.stderr.decode()
     assert TOKEN not in logged and SECRET not in logged
     assert all(json.loads(line) for line in logged.splitlines() if line.startswith("{"))

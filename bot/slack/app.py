@@ -18,7 +18,8 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
-from bot.logs import REDACTOR, install_redaction
+from bot.logs import REDACTOR, install_redaction, quiet_library_debug
+from bot.slack.credits import SlackCredits
 from bot.slack.listeners import register_listeners
 from bot.slack.services import SlackServices, reason
 from bot.store import Store
@@ -76,6 +77,7 @@ def build_app(
     settings: Settings, store: Store, clock: Callable[[], datetime]
 ) -> tuple[AsyncApp, SlackServices]:
     install_redaction()
+    quiet_library_debug()
     REDACTOR.add(settings.bot_token, settings.signing_secret, settings.app_token or "")
     client = build_client(settings)
     app = AsyncApp(
@@ -85,6 +87,7 @@ def build_app(
         logger=logging.getLogger("bolt"),
     )
     services = SlackServices(settings, store, clock, client)
+    services.credits = SlackCredits(services)
     register_listeners(app, services)
 
     @app.error

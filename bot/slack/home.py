@@ -37,7 +37,11 @@ def home_sections(services: SlackServices, zone) -> list[tuple[str, str]]:
 async def publish_home(services: SlackServices, user: str) -> None:
     zone = await services.user_zone(user)
     event = services.store.event()
-    view = home_view(event.name if event else "confbot", home_sections(services, zone))
+    view = home_view(
+        event.name if event else "confbot",
+        home_sections(services, zone),
+        extra=services.credits.home_blocks(user),
+    )
     try:
         await services.client.views_publish(user_id=user, view=view)
     except Exception as exc:

@@ -36,6 +36,7 @@ class SlackServices:
         self.clock = clock
         self.client = client
         self.concierge = Concierge(store)
+        self.credits = None  # SlackCredits, attached by build_app (it needs these services)
         self._zones: dict[str, tuple[float, ZoneInfo | None]] = {}
 
     # -- deliveries ---------------------------------------------------------------------------

@@ -74,6 +74,14 @@ def register(app: AsyncApp, services: SlackServices) -> None:
         )
         await services.post_private(channel, user, reply, respond=respond)
 
+    @app.action(re.compile(r"^credits_claim_\d+$"))
+    async def on_claim(ack, body: dict, action: dict, respond) -> None:
+        await ack()
+        user, channel, _ = _where(body)
+        value = str(action.get("value", ""))
+        campaign_id = int(value) if value.isdigit() else None
+        await services.credits.claim(user, channel, respond, campaign_id=campaign_id)
+
     @app.action(re.compile(r"^ask_example_\d+$"))
     async def on_example(ack, body: dict, action: dict, respond) -> None:
         await ack()

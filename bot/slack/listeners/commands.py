@@ -25,6 +25,12 @@ def register(app: AsyncApp, services: SlackServices) -> None:
         if not words or words[0].lower() in {"help", "도움말", "?"}:
             await services.post_private(channel, user, COMMAND_HELP, respond=respond)
             return
+        if words[0].lower() in {"credits", "credit", "크레딧"}:
+            await services.credits.claim(user, channel, respond)
+            return
+        if words[0].lower() == "admin":
+            await services.credits.admin(user, channel, words[1:], respond)
+            return
         public = words[0].lower() == "public" or words[-1].lower() == "public"
         if public:
             words = [

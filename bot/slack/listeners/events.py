@@ -29,7 +29,10 @@ def register(app: AsyncApp, services: SlackServices) -> None:
         if not services.first_delivery(body):
             return
         user, text = event.get("user", ""), str(event.get("text", ""))
-        _, fallback, blocks = await services.answer(user, text)
+        answer, fallback, blocks = await services.answer(user, text)
+        if answer.intent == "credits":  # the code goes to the asker alone, never the channel
+            await services.credits.claim(user, event["channel"])
+            return
         await services.post(
             event["channel"], fallback, blocks, thread_ts=event.get("thread_ts") or event.get("ts")
         )
@@ -42,7 +45,10 @@ def register(app: AsyncApp, services: SlackServices) -> None:
         if not services.first_delivery(body):
             return
         user, text = event.get("user", ""), str(event.get("text", ""))
-        _, fallback, blocks = await services.answer(user, text)
+        answer, fallback, blocks = await services.answer(user, text)
+        if answer.intent == "credits":
+            await services.credits.claim(user, event["channel"])
+            return
         await services.post(event["channel"], fallback, blocks)
 
     @app.event("app_home_opened")

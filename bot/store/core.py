@@ -1,9 +1,5 @@
-"""The SQLite store: the only module that writes SQL.
-
-Everything else calls the typed functions here. The schema is created and upgraded by the
-numbered migrations below (tracked in ``PRAGMA user_version``); the database runs in WAL
-mode so readers never wait for the writer.
-"""
+"""The store's core: the connection, migrations, transactions, the event data, search,
+unanswered questions and Slack bookkeeping."""
 
 from __future__ import annotations
 
@@ -30,84 +26,7 @@ from bot.models import (
     Transport,
     Venue,
 )
-
-
-class StoreError(Exception):
-    """The database cannot be used as asked (locked, read-only, full, corrupt)."""
-
-
-MIGRATIONS: list[str] = [
-    # 1: the event and everything attendees ask about; the search index; unanswered questions.
-    """
-    CREATE TABLE event (
-        id INTEGER PRIMARY KEY CHECK (id = 1),
-        name TEXT NOT NULL, tz TEXT NOT NULL,
-        first_day TEXT NOT NULL, last_day TEXT NOT NULL, source TEXT NOT NULL DEFAULT ''
-    );
-    CREATE TABLE venues (
-        id TEXT PRIMARY KEY, name TEXT NOT NULL, aliases TEXT NOT NULL DEFAULT '[]',
-        features TEXT NOT NULL DEFAULT '[]', directions TEXT NOT NULL DEFAULT '',
-        notes TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT ''
-    );
-    CREATE TABLE routes (
-        id TEXT PRIMARY KEY, origin TEXT NOT NULL, destination TEXT NOT NULL,
-        mode TEXT NOT NULL, minutes INTEGER, notes TEXT NOT NULL DEFAULT '',
-        source TEXT NOT NULL DEFAULT ''
-    );
-    CREATE TABLE meals (
-        id TEXT PRIMARY KEY, venue TEXT, day TEXT NOT NULL, kind TEXT NOT NULL,
-        start TEXT NOT NULL, "end" TEXT NOT NULL, "where" TEXT NOT NULL DEFAULT '',
-        notes TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT ''
-    );
-    CREATE INDEX meals_day ON meals(day);
-    CREATE TABLE transport (
-        id TEXT PRIMARY KEY, service TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL,
-        stops TEXT NOT NULL DEFAULT '[]', day TEXT NOT NULL,
-        first_run TEXT NOT NULL, last_run TEXT NOT NULL, every_min INTEGER,
-        ride_min INTEGER, ride_max INTEGER, "where" TEXT NOT NULL DEFAULT '',
-        notes TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT ''
-    );
-    CREATE TABLE swag (
-        id TEXT PRIMARY KEY, item TEXT NOT NULL, venue TEXT, "where" TEXT NOT NULL DEFAULT '',
-        start TEXT, "end" TEXT, eligible TEXT NOT NULL DEFAULT '',
-        notes TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT ''
-    );
-    CREATE TABLE schedule (
-        id TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL,
-        start TEXT NOT NULL, "end" TEXT, speaker TEXT NOT NULL DEFAULT '', venue TEXT,
-        "where" TEXT NOT NULL DEFAULT '', notes TEXT NOT NULL DEFAULT '',
-        remind INTEGER NOT NULL DEFAULT 0, channels TEXT NOT NULL DEFAULT '[]',
-        source TEXT NOT NULL DEFAULT ''
-    );
-    CREATE INDEX schedule_start ON schedule(start);
-    CREATE TABLE faq (
-        id TEXT PRIMARY KEY, question TEXT NOT NULL, answer TEXT NOT NULL,
-        keywords TEXT NOT NULL DEFAULT '[]', source TEXT NOT NULL DEFAULT ''
-    );
-    CREATE VIRTUAL TABLE search_fts USING fts5(
-        doc_type UNINDEXED, doc_id UNINDEXED, title, body,
-        tokenize = 'unicode61 remove_diacritics 2'
-    );
-    CREATE TABLE unanswered (
-        id INTEGER PRIMARY KEY, text TEXT NOT NULL, normalized TEXT NOT NULL,
-        asked_at TEXT NOT NULL, intent TEXT NOT NULL DEFAULT '',
-        language TEXT NOT NULL DEFAULT '', user_id TEXT NOT NULL DEFAULT ''
-    );
-    CREATE INDEX unanswered_asked_at ON unanswered(asked_at);
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    INSERT INTO meta (key, value) VALUES ('revision', '0');
-    """,
-    # 2: Slack: deliveries already handled (retries and duplicates), answer feedback.
-    """
-    CREATE TABLE slack_events (event_id TEXT PRIMARY KEY, seen_at TEXT NOT NULL);
-    CREATE INDEX slack_events_seen_at ON slack_events(seen_at);
-    CREATE TABLE feedback (
-        message_ts TEXT NOT NULL, user_id TEXT NOT NULL, vote TEXT NOT NULL,
-        question TEXT NOT NULL, intent TEXT NOT NULL DEFAULT '', at TEXT NOT NULL,
-        PRIMARY KEY (message_ts, user_id)
-    );
-    """,
-]
+from bot.store.schema import MIGRATIONS, StoreError
 
 # Record type -> table, also the EventData attribute. Columns are the dataclass fields.
 TABLES: dict[type, str] = {
@@ -177,15 +96,17 @@ def fts_query(text: str) -> str:
     return " OR ".join(f'"{t}"*' for t in terms[:24])
 
 
-class Store:
-    """Typed access to one confbot database file."""
+class CoreStore:
+    """Typed access to one confbot database file: connection, schema, event data."""
 
     def __init__(self, path: str | Path, *, timeout: float = 10.0):
         self.path = str(path)
         try:
             # A "file:" URI is passed through, so operators can open a copy with ?mode=ro.
             uri = self.path.startswith("file:")
-            conn = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False, uri=uri)
+            conn = sqlite3.connect(
+                self.path, timeout=timeout, check_same_thread=False, uri=uri, isolation_level=None
+            )  # autocommit: every transaction here is explicit
             self.db = sqlite_utils.Database(conn)
             if self.path != ":memory:" and "mode=ro" not in self.path:
                 self.db.enable_wal()
@@ -223,11 +144,30 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One write transaction, taken up front so concurrent writers queue, not fail."""
+        """One write transaction, all or nothing.
+
+        It starts with BEGIN IMMEDIATE, taking the write lock up front: a deferred
+        transaction that reads first and writes later fails with 'database is locked' when
+        another writer got in between, where this one waits its turn (busy_timeout).
+        Nested use becomes a savepoint.
+        """
+        conn = self.db.conn
         try:
-            with self.db.atomic():
+            if conn.in_transaction:
+                with self.db.atomic():
+                    yield
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
                 yield
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise StoreError(_explain(exc, self.path)) from exc
 
     # -- the event --------------------------------------------------------------------------
@@ -430,7 +370,17 @@ def _now_utc() -> datetime:
 
 
 def _statements(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";\n") if s.strip()]
+    """Split a migration into statements; a trigger's body keeps its inner semicolons."""
+    statements, current = [], []
+    for line in script.splitlines():
+        current.append(line)
+        text = "\n".join(current).strip()
+        if text.endswith(";") and sqlite3.complete_statement(text):
+            statements.append(text)
+            current = []
+    if "\n".join(current).strip():
+        statements.append("\n".join(current).strip())
+    return statements
 
 
 def _explain(exc: sqlite3.OperationalError, path: str) -> str:

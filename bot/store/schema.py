@@ -1,0 +1,110 @@
+"""The schema, as numbered migrations applied in order (tracked in PRAGMA user_version)."""
+
+
+class StoreError(Exception):
+    """The database cannot be used as asked (locked, read-only, full, corrupt)."""
+
+
+MIGRATIONS: list[str] = [
+    # 1: the event and everything attendees ask about; the search index; unanswered questions.
+    """
+    CREATE TABLE event (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        name TEXT NOT NULL, tz TEXT NOT NULL,
+        first_day TEXT NOT NULL, last_day TEXT NOT NULL, source TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE venues (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, aliases TEXT NOT NULL DEFAULT '[]',
+        features TEXT NOT NULL DEFAULT '[]', directions TEXT NOT NULL DEFAULT '',
+        notes TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE routes (
+        id TEXT PRIMARY KEY, origin TEXT NOT NULL, destination TEXT NOT NULL,
+        mode TEXT NOT NULL, minutes INTEGER, notes TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE meals (
+        id TEXT PRIMARY KEY, venue TEXT, day TEXT NOT NULL, kind TEXT NOT NULL,
+        start TEXT NOT NULL, "end" TEXT NOT NULL, "where" TEXT NOT NULL DEFAULT '',
+        notes TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX meals_day ON meals(day);
+    CREATE TABLE transport (
+        id TEXT PRIMARY KEY, service TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL,
+        stops TEXT NOT NULL DEFAULT '[]', day TEXT NOT NULL,
+        first_run TEXT NOT NULL, last_run TEXT NOT NULL, every_min INTEGER,
+        ride_min INTEGER, ride_max INTEGER, "where" TEXT NOT NULL DEFAULT '',
+        notes TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE swag (
+        id TEXT PRIMARY KEY, item TEXT NOT NULL, venue TEXT, "where" TEXT NOT NULL DEFAULT '',
+        start TEXT, "end" TEXT, eligible TEXT NOT NULL DEFAULT '',
+        notes TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE schedule (
+        id TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL,
+        start TEXT NOT NULL, "end" TEXT, speaker TEXT NOT NULL DEFAULT '', venue TEXT,
+        "where" TEXT NOT NULL DEFAULT '', notes TEXT NOT NULL DEFAULT '',
+        remind INTEGER NOT NULL DEFAULT 0, channels TEXT NOT NULL DEFAULT '[]',
+        source TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX schedule_start ON schedule(start);
+    CREATE TABLE faq (
+        id TEXT PRIMARY KEY, question TEXT NOT NULL, answer TEXT NOT NULL,
+        keywords TEXT NOT NULL DEFAULT '[]', source TEXT NOT NULL DEFAULT ''
+    );
+    CREATE VIRTUAL TABLE search_fts USING fts5(
+        doc_type UNINDEXED, doc_id UNINDEXED, title, body,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TABLE unanswered (
+        id INTEGER PRIMARY KEY, text TEXT NOT NULL, normalized TEXT NOT NULL,
+        asked_at TEXT NOT NULL, intent TEXT NOT NULL DEFAULT '',
+        language TEXT NOT NULL DEFAULT '', user_id TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX unanswered_asked_at ON unanswered(asked_at);
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO meta (key, value) VALUES ('revision', '0');
+    """,
+    # 2: Slack: deliveries already handled (retries and duplicates), answer feedback.
+    """
+    CREATE TABLE slack_events (event_id TEXT PRIMARY KEY, seen_at TEXT NOT NULL);
+    CREATE INDEX slack_events_seen_at ON slack_events(seen_at);
+    CREATE TABLE feedback (
+        message_ts TEXT NOT NULL, user_id TEXT NOT NULL, vote TEXT NOT NULL,
+        question TEXT NOT NULL, intent TEXT NOT NULL DEFAULT '', at TEXT NOT NULL,
+        PRIMARY KEY (message_ts, user_id)
+    );
+    """,
+    # 3: promo credit campaigns, their codes, and an append-only audit log of every claim.
+    """
+    CREATE TABLE campaigns (
+        id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        value TEXT NOT NULL DEFAULT '', redeem_text TEXT NOT NULL DEFAULT '',
+        redeem_url TEXT NOT NULL DEFAULT '', opens_at TEXT NOT NULL, closes_at TEXT,
+        eligibility TEXT NOT NULL DEFAULT 'everyone'
+            CHECK (eligibility IN ('everyone', 'channel', 'allowlist')),
+        eligible_channel TEXT NOT NULL DEFAULT '', allowlist TEXT NOT NULL DEFAULT '[]',
+        codes_total INTEGER NOT NULL DEFAULT 0, codes_left INTEGER NOT NULL DEFAULT 0,
+        alerts_sent TEXT NOT NULL DEFAULT '[]', created_at TEXT NOT NULL
+    );
+    CREATE TABLE promo_codes (
+        id INTEGER PRIMARY KEY, campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        code TEXT NOT NULL UNIQUE, user_id TEXT, claimed_at TEXT,
+        revoked INTEGER NOT NULL DEFAULT 0, revoked_at TEXT
+    );
+    CREATE UNIQUE INDEX promo_codes_one_per_person
+        ON promo_codes(campaign_id, user_id) WHERE user_id IS NOT NULL AND revoked = 0;
+    CREATE INDEX promo_codes_unclaimed
+        ON promo_codes(campaign_id, id) WHERE user_id IS NULL AND revoked = 0;
+    CREATE TABLE claim_audit (
+        id INTEGER PRIMARY KEY, at TEXT NOT NULL, campaign_id INTEGER NOT NULL,
+        user_id TEXT NOT NULL DEFAULT '', code_id INTEGER, action TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TRIGGER claim_audit_no_update BEFORE UPDATE ON claim_audit
+        BEGIN SELECT RAISE(ABORT, 'claim_audit is append-only'); END;
+    CREATE TRIGGER claim_audit_no_delete BEFORE DELETE ON claim_audit
+        BEGIN SELECT RAISE(ABORT, 'claim_audit is append-only'); END;
+    """,
+]

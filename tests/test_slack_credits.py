@@ -1,0 +1,169 @@
+"""Promo credits through the real HTTP endpoint: a rush, double clicks, retries, admins,
+and no code ever in a channel message or a log line."""
+
+import asyncio
+import logging
+import re
+from datetime import timedelta
+
+import aiohttp
+import pytest
+
+from bot.clock import fixed_clock
+from tests.conftest import vegas
+from tests.fake_slack import FakeSlack
+from tests.slack_harness import Harness
+
+NOW = vegas("2023-11-28T10:00")
+CODE = re.compile(r"`([A-Z0-9-]{6,})`")
+
+
+@pytest.fixture
+async def slack(sample_db):
+    sample_db.import_codes(
+        "AWS $25", [f"AWS25-{i:05d}" for i in range(300)], NOW - timedelta(hours=1)
+    )
+    harness = await Harness(
+        sample_db, fixed_clock(NOW), FakeSlack(), admins=("U0000ADMIN",)
+    ).start()
+    harness.session._connector._limit = 0  # the rush opens hundreds of connections at once
+    yield harness
+    await harness.stop()
+
+
+def codes_in(calls) -> list[str]:
+    return [m for c in calls for m in CODE.findall(str(c.params.get("text", "")))]
+
+
+async def test_500_people_racing_for_300_codes(slack, sample_db, caplog):
+    caplog.set_level(logging.DEBUG)
+    users = [f"U{n:08d}" for n in range(500)]
+    statuses = await asyncio.gather(*(slack.command("credits", user=u) for u in users))
+    assert all(status == 200 for status, _ in statuses)
+    calls = await slack.fake.wait_for("chat.postEphemeral", 500, timeout=60)
+    codes = codes_in(calls)
+    assert len(codes) == 300 and len(set(codes)) == 300
+    none_left = [c for c in calls if "none left" in c.params["text"]]
+    assert len(none_left) == 200
+    assert {c.params["user"] for c in calls} == set(users)
+    assert sample_db.campaign("AWS $25").codes_left == 0
+    # Organizers heard about 20%, then zero, in the help channel, with no code in it
+    alerts = [
+        c.params["text"]
+        for c in await slack.fake.wait_for("chat.postMessage", 3)
+        if c.params["channel"] == "CHELP0001"
+    ]
+    assert len(alerts) == 3
+    assert (
+        "20% of promo codes left (60 of 300)" in alerts[0]
+        and "5% of promo codes left (15 of 300)" in alerts[1]
+    )
+    assert "every promo code has been claimed" in alerts[2]
+    posted = " ".join(str(c.params) for c in slack.fake.of("chat.postMessage"))
+    assert not any(code in posted for code in codes)
+    assert not any(code in caplog.text for code in codes)
+
+
+async def test_one_person_pressing_20_times_gets_one_code(slack):
+    await asyncio.gather(*(slack.command("credits", user="U0000EAGER") for _ in range(20)))
+    calls = await slack.fake.wait_for("chat.postEphemeral", 20, timeout=30)
+    assert len(set(codes_in(calls))) == 1 and len(codes_in(calls)) == 20
+
+
+async def test_retried_deliveries_and_the_dm_question_give_the_same_code(slack):
+    await slack.dm("can I get AWS credits?", user="U0000ALICE", event_id="Ev0000CRED")
+    await slack.dm("can I get AWS credits?", user="U0000ALICE", event_id="Ev0000CRED", retry=1)
+    (first,) = await slack.fake.wait_for("chat.postMessage")
+    assert first.params["channel"] == "D000ALICE"  # the DM: private
+    await slack.action("credits_claim_1", "1", user="U0000ALICE", channel=None)  # App Home button
+    calls = await slack.fake.wait_for("chat.postMessage", 2)
+    assert calls[1].params["channel"] == "U0000ALICE"
+    assert codes_in(calls[:1]) == codes_in(calls[1:]) and len(codes_in(calls)) == 2
+
+
+async def test_a_mention_asking_for_credits_never_shows_the_code_in_the_channel(slack):
+    event = {
+        "type": "app_mention",
+        "user": "U0000BOB",
+        "text": "<@UBOT0001> promo credits please",
+        "ts": "1.9",
+        "channel": "C000GENERAL",
+    }
+    await slack.send_event(event)
+    (private,) = await slack.fake.wait_for("chat.postEphemeral")
+    assert private.params["user"] == "U0000BOB" and codes_in([private])
+    assert not slack.fake.of("chat.postMessage")
+
+
+async def test_app_home_offers_the_claim_button(slack):
+    await slack.send_event(
+        {"type": "app_home_opened", "user": "U0000ALICE", "tab": "home", "event_ts": "1.1"}
+    )
+    (call,) = await slack.fake.wait_for("views.publish")
+    text = str(call.params["view"])
+    assert "Claim my code" in text and "credits_claim_1" in text and "300 codes left" in text
+
+
+async def test_several_campaigns_offer_a_choice(slack, sample_db):
+    sample_db.import_codes("Builders $100", ["BLD-00001", "BLD-00002"], NOW - timedelta(hours=1))
+    await slack.command("credits")
+    (call,) = await slack.fake.wait_for("chat.postEphemeral")
+    buttons = [
+        e["action_id"]
+        for b in call.params["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+    ]
+    assert sorted(buttons) == ["credits_claim_1", "credits_claim_2"] and not codes_in([call])
+
+
+async def test_not_open_and_not_eligible_are_explained(slack, sample_db):
+    sample_db.save_campaign("AWS $25", NOW, opens_at=NOW + timedelta(hours=2))
+    await slack.command("credits")
+    (call,) = await slack.fake.wait_for("chat.postEphemeral")
+    assert "not open yet" in call.params["text"] and "12:00 PM" in call.params["text"]
+    sample_db.save_campaign(
+        "AWS $25",
+        NOW,
+        opens_at=NOW - timedelta(hours=2),
+        eligibility="channel",
+        eligible_channel="C0000BUILD",
+    )
+    slack.fake.members["C0000BUILD"] = {"U0000DEV"}
+    await slack.command("credits", user="U0000ALICE")
+    await slack.command("credits", user="U0000DEV")
+    calls = await slack.fake.wait_for("chat.postEphemeral", 3)
+    by_user = {c.params["user"]: c.params["text"] for c in calls[1:]}
+    assert "only for members of <#C0000BUILD>" in by_user["U0000ALICE"] and CODE.search(
+        by_user["U0000DEV"]
+    )
+
+
+async def test_admin_commands_are_for_admins_only(slack, sample_db):
+    before = sample_db.campaign("AWS $25")
+    await slack.command("admin credits import AWS $25 SNEAKY-0001", user="U0000ALICE")
+    (refusal,) = await slack.fake.wait_for("chat.postEphemeral")
+    assert "for the organizers" in refusal.params["text"]
+    assert sample_db.campaign("AWS $25") == before
+    await slack.command("admin credits stats", user="U0000ADMIN")
+    calls = await slack.fake.wait_for("chat.postEphemeral", 2)
+    assert "300 codes, 0 claimed, 300 left" in calls[1].params["text"]
+    await slack.command("credits", user="U0000CAROL")
+    (code,) = codes_in(await slack.fake.wait_for("chat.postEphemeral", 3))[-1:]
+    await slack.command("admin credits reissue <@U0000CAROL|carol>", user="U0000ADMIN")
+    await slack.fake.wait_for("chat.postEphemeral", 4)
+    dm = [
+        c
+        for c in await slack.fake.wait_for("chat.postMessage")
+        if c.params["channel"] == "U0000CAROL"
+    ]
+    assert dm and not codes_in(dm)  # told by DM, the new code shown only on asking
+    await slack.command("credits", user="U0000CAROL")
+    calls = await slack.fake.wait_for("chat.postEphemeral", 5)
+    new = codes_in(calls[-1:])
+    assert new and new[0] != code
+
+
+async def test_serving_while_codes_are_claimed_keeps_health(slack):
+    async with aiohttp.ClientSession() as session, session.get(f"{slack.url}/health") as r:
+        assert r.status == 200

@@ -82,6 +82,8 @@ class ClaimOutcome:
 
 
 class Credits:
+    """Claims and what people are told."""
+
     def __init__(self, store: Store):
         self.store = store
 
@@ -116,46 +118,37 @@ class Credits:
         is_member: MemberCheck | None = None,
     ) -> ClaimOutcome:
         """Claim for ``user``: from the named campaign, or the only open one."""
-        if campaign_id is not None:
-            campaign = self.store.campaign_by_id(campaign_id)
-            if campaign is None:
-                return ClaimOutcome("none", "That campaign no longer exists.")
-        else:
-            candidates = self.open_campaigns(now)
-            if not candidates:
-                return self._nothing_open(now)
-            if len(candidates) > 1:
-                return ClaimOutcome(
-                    "choose",
-                    "Several promo credit campaigns are open: which one?",
-                    choices=candidates,
-                )
-            campaign = candidates[0]
+        picked = self._pick(now, campaign_id)
+        if isinstance(picked, ClaimOutcome):
+            return picked
+        ok = await self.eligible(picked, user, is_member)
+        return self._settle(picked, user, now, ok)
 
-        held = self.store.held_code(campaign.id, user)
-        if held:  # asking again shows the same code, even after the campaign closed
+    def _pick(self, now: datetime, campaign_id: int | None) -> Campaign | ClaimOutcome:
+        if campaign_id is not None:
+            return self.store.campaign_by_id(campaign_id) or ClaimOutcome(
+                "none", "That campaign no longer exists."
+            )
+        candidates = self.open_campaigns(now)
+        if not candidates:
+            return self._nothing_open(now)
+        if len(candidates) > 1:
             return ClaimOutcome(
-                "already", self._code_message(campaign, held, again=True), campaign, held
+                "choose", "Several promo credit campaigns are open: which one?", choices=candidates
             )
-        if now < campaign.opens_at:
-            return ClaimOutcome(
-                "not_open",
-                f"*{campaign.name}* is not open yet: it opens {self.when(campaign.opens_at)}.",
-                campaign,
-            )
-        if campaign.closes_at is not None and now >= campaign.closes_at:
-            return ClaimOutcome(
-                "closed", f"*{campaign.name}* closed {self.when(campaign.closes_at)}.", campaign
-            )
-        if not await self.eligible(campaign, user, is_member):
-            who = (
-                f"members of <#{campaign.eligible_channel}>"
-                if campaign.eligibility == "channel"
-                else "people on its invitation list"
-            )
-            return ClaimOutcome(
-                "not_eligible", f"*{campaign.name}* is only for {who}, sorry.", campaign
-            )
+        return candidates[0]
+
+    def _settle(self, campaign: Campaign, user: str, now: datetime, eligible: bool) -> ClaimOutcome:
+        closed = now < campaign.opens_at or (
+            campaign.closes_at is not None and now >= campaign.closes_at
+        )
+        if closed or not eligible:
+            held = self.store.held_code(campaign.id, user)
+            if held:  # asking again shows the same code, even after the campaign closed
+                return ClaimOutcome(
+                    "already", self._code_message(campaign, held, again=True), campaign, held
+                )
+            return self._refusal(campaign, now)
         result = self.store.claim(campaign.id, user, now)
         if result.status == "none_left":
             return ClaimOutcome(
@@ -171,6 +164,27 @@ class Credits:
             result.code,
             alerts=result.alerts,
             left=result.left,
+        )
+
+    def _refusal(self, campaign: Campaign, now: datetime) -> ClaimOutcome:
+        """Why this person cannot claim from this campaign, in one sentence."""
+        if now < campaign.opens_at:
+            return ClaimOutcome(
+                "not_open",
+                f"*{campaign.name}* is not open yet: it opens {self.when(campaign.opens_at)}.",
+                campaign,
+            )
+        if campaign.closes_at is not None and now >= campaign.closes_at:
+            return ClaimOutcome(
+                "closed", f"*{campaign.name}* closed {self.when(campaign.closes_at)}.", campaign
+            )
+        who = (
+            f"members of <#{campaign.eligible_channel}>"
+            if campaign.eligibility == "channel"
+            else "people on its invitation list"
+        )
+        return ClaimOutcome(
+            "not_eligible", f"*{campaign.name}* is only for {who}, sorry.", campaign
         )
 
     def _nothing_open(self, now: datetime) -> ClaimOutcome:

@@ -40,7 +40,7 @@ class Harness:
             **self.settings_overrides,
         )
         self.app, self.services = build_app(self.settings, self.store, self.clock)
-        self.runner = web.AppRunner(build_web_app(self.app, self.store))
+        self.runner = web.AppRunner(build_web_app(self.app, self.services))
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
         await site.start()

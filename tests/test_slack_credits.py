@@ -2,6 +2,7 @@
 and no code ever in a channel message or a log line."""
 
 import asyncio
+import json
 import logging
 import re
 from datetime import timedelta
@@ -35,17 +36,19 @@ def codes_in(calls) -> list[str]:
     return [m for c in calls for m in CODE.findall(str(c.params.get("text", "")))]
 
 
+def acked(responses) -> list[str]:
+    """The private answers Slack got in the slash commands' acknowledgements."""
+    return [json.loads(body)["text"] for status, body in responses if status == 200 and body]
+
+
 async def test_500_people_racing_for_300_codes(slack, sample_db, caplog):
     caplog.set_level(logging.DEBUG)
     users = [f"U{n:08d}" for n in range(500)]
-    statuses = await asyncio.gather(*(slack.command("credits", user=u) for u in users))
-    assert all(status == 200 for status, _ in statuses)
-    calls = await slack.fake.wait_for("chat.postEphemeral", 500, timeout=60)
-    codes = codes_in(calls)
+    answers = acked(await asyncio.gather(*(slack.command("credits", user=u) for u in users)))
+    assert len(answers) == 500
+    codes = [c for a in answers for c in CODE.findall(a)]
     assert len(codes) == 300 and len(set(codes)) == 300
-    none_left = [c for c in calls if "none left" in c.params["text"]]
-    assert len(none_left) == 200
-    assert {c.params["user"] for c in calls} == set(users)
+    assert sum("none left" in a for a in answers) == 200
     assert sample_db.campaign("AWS $25").codes_left == 0
     # Organizers heard about 20%, then zero, in the help channel, with no code in it
     alerts = [
@@ -65,9 +68,11 @@ async def test_500_people_racing_for_300_codes(slack, sample_db, caplog):
 
 
 async def test_one_person_pressing_20_times_gets_one_code(slack):
-    await asyncio.gather(*(slack.command("credits", user="U0000EAGER") for _ in range(20)))
-    calls = await slack.fake.wait_for("chat.postEphemeral", 20, timeout=30)
-    assert len(set(codes_in(calls))) == 1 and len(codes_in(calls)) == 20
+    answers = acked(
+        await asyncio.gather(*(slack.command("credits", user="U0000EAGER") for _ in range(20)))
+    )
+    codes = [c for a in answers for c in CODE.findall(a)]
+    assert len(codes) == 20 and len(set(codes)) == 1
 
 
 async def test_retried_deliveries_and_the_dm_question_give_the_same_code(slack):
@@ -106,22 +111,22 @@ async def test_app_home_offers_the_claim_button(slack):
 
 async def test_several_campaigns_offer_a_choice(slack, sample_db):
     sample_db.import_codes("Builders $100", ["BLD-00001", "BLD-00002"], NOW - timedelta(hours=1))
-    await slack.command("credits")
-    (call,) = await slack.fake.wait_for("chat.postEphemeral")
+    status, body = await slack.command("credits")
+    reply = json.loads(body)
     buttons = [
-        e["action_id"]
-        for b in call.params["blocks"]
-        if b["type"] == "actions"
-        for e in b["elements"]
+        e["action_id"] for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]
     ]
-    assert sorted(buttons) == ["credits_claim_1", "credits_claim_2"] and not codes_in([call])
+    assert reply["response_type"] == "ephemeral" and not CODE.search(reply["text"])
+    assert sorted(buttons) == ["credits_claim_1", "credits_claim_2"]
+    await slack.action("credits_claim_2", "2", user="U0000ALICE")  # the pick arrives privately
+    (picked,) = await slack.fake.wait_for("chat.postEphemeral")
+    assert "BLD-0000" in picked.params["text"] and picked.params["user"] == "U0000ALICE"
 
 
 async def test_not_open_and_not_eligible_are_explained(slack, sample_db):
     sample_db.save_campaign("AWS $25", NOW, opens_at=NOW + timedelta(hours=2))
-    await slack.command("credits")
-    (call,) = await slack.fake.wait_for("chat.postEphemeral")
-    assert "not open yet" in call.params["text"] and "12:00 PM" in call.params["text"]
+    (later,) = acked([await slack.command("credits")])
+    assert "not open yet" in later and "12:00 PM" in later
     sample_db.save_campaign(
         "AWS $25",
         NOW,
@@ -130,13 +135,9 @@ async def test_not_open_and_not_eligible_are_explained(slack, sample_db):
         eligible_channel="C0000BUILD",
     )
     slack.fake.members["C0000BUILD"] = {"U0000DEV"}
-    await slack.command("credits", user="U0000ALICE")
-    await slack.command("credits", user="U0000DEV")
-    calls = await slack.fake.wait_for("chat.postEphemeral", 3)
-    by_user = {c.params["user"]: c.params["text"] for c in calls[1:]}
-    assert "only for members of <#C0000BUILD>" in by_user["U0000ALICE"] and CODE.search(
-        by_user["U0000DEV"]
-    )
+    (outsider,) = acked([await slack.command("credits", user="U0000ALICE")])
+    (member,) = acked([await slack.command("credits", user="U0000DEV")])
+    assert "only for members of <#C0000BUILD>" in outsider and CODE.search(member)
 
 
 async def test_admin_commands_are_for_admins_only(slack, sample_db):
@@ -148,20 +149,18 @@ async def test_admin_commands_are_for_admins_only(slack, sample_db):
     await slack.command("admin credits stats", user="U0000ADMIN")
     calls = await slack.fake.wait_for("chat.postEphemeral", 2)
     assert "300 codes, 0 claimed, 300 left" in calls[1].params["text"]
-    await slack.command("credits", user="U0000CAROL")
-    (code,) = codes_in(await slack.fake.wait_for("chat.postEphemeral", 3))[-1:]
+    (first,) = acked([await slack.command("credits", user="U0000CAROL")])
+    code = CODE.findall(first)
     await slack.command("admin credits reissue <@U0000CAROL|carol>", user="U0000ADMIN")
-    await slack.fake.wait_for("chat.postEphemeral", 4)
+    await slack.fake.wait_for("chat.postEphemeral", 3)
     dm = [
         c
         for c in await slack.fake.wait_for("chat.postMessage")
         if c.params["channel"] == "U0000CAROL"
     ]
     assert dm and not codes_in(dm)  # told by DM, the new code shown only on asking
-    await slack.command("credits", user="U0000CAROL")
-    calls = await slack.fake.wait_for("chat.postEphemeral", 5)
-    new = codes_in(calls[-1:])
-    assert new and new[0] != code
+    (second,) = acked([await slack.command("credits", user="U0000CAROL")])
+    assert CODE.findall(second) and CODE.findall(second) != code
 
 
 async def test_serving_while_codes_are_claimed_keeps_health(slack):

@@ -11,6 +11,16 @@ from bot.models import Campaign, ClaimResult
 
 STOCK_ALERTS = (20, 5, 0)
 
+_CLAIM = (
+    "UPDATE promo_codes SET user_id = ?, claimed_at = ? WHERE id = ("
+    " SELECT id FROM promo_codes WHERE campaign_id = ? AND user_id IS NULL AND revoked = 0"
+    " ORDER BY id LIMIT 1) RETURNING id, code"
+)
+_HELD = (
+    "SELECT code, claimed_at FROM promo_codes WHERE campaign_id = ? AND user_id = ? AND revoked = 0"
+)
+_STOCK = "SELECT codes_left, codes_total, alerts_sent FROM campaigns WHERE id = ?"
+
 
 class DuplicateCode(ValueError):
     """The n-th code (1-based) of an import is already in the store."""
@@ -136,48 +146,34 @@ class CreditsStore:
     def claim(self, campaign_id: int, user_id: str, now: datetime) -> ClaimResult:
         """Give ``user_id`` one unclaimed code of the campaign, or the one they already have.
 
-        One transaction, write lock taken first (BEGIN IMMEDIATE): read the person's code;
-        if none, UPDATE … RETURNING one unclaimed code; record it in the audit log; count
-        the stock down and note any alert threshold crossed. The unique index on (campaign,
-        person) is the backstop: a second code for one person cannot be written.
+        One transaction with the write lock taken first (BEGIN IMMEDIATE) and one UPDATE …
+        RETURNING of an unclaimed code; a trigger writes the audit row and counts the stock
+        down in the same statement. The unique index on (campaign, person) refuses a second
+        code for one person: that is how a repeat claim is told apart, and the backstop.
         """
-        try:
-            with self.transaction():
-                held = self._one(
-                    "SELECT code, claimed_at FROM promo_codes WHERE campaign_id = ? AND user_id = ? AND revoked = 0",
-                    [campaign_id, user_id],
-                )
+        conn = self.db.conn
+        with self.transaction():
+            try:
+                given = conn.execute(_CLAIM, [user_id, _iso(now), campaign_id]).fetchone()
+            except sqlite3.IntegrityError:  # the person already holds a code of this campaign
+                code, claimed_at = conn.execute(_HELD, [campaign_id, user_id]).fetchone()
+                return ClaimResult("already", code, datetime.fromisoformat(claimed_at))
+            if given is None:  # none left, unless this person got one earlier
+                held = conn.execute(_HELD, [campaign_id, user_id]).fetchone()
                 if held:
-                    return ClaimResult(
-                        "already", held["code"], datetime.fromisoformat(held["claimed_at"])
-                    )
-                given = self._one(
-                    "UPDATE promo_codes SET user_id = ?, claimed_at = ? WHERE id = ("
-                    " SELECT id FROM promo_codes WHERE campaign_id = ? AND user_id IS NULL AND revoked = 0"
-                    " ORDER BY id LIMIT 1) RETURNING id, code",
-                    [user_id, _iso(now), campaign_id],
-                )
-                if given is None:
-                    return ClaimResult("none_left")
-                self._audit(now, campaign_id, user_id, given["id"], "claim")
-                stock = self._one(
-                    "UPDATE campaigns SET codes_left = codes_left - 1 WHERE id = ? RETURNING codes_left, codes_total, alerts_sent",
-                    [campaign_id],
-                )
-                alerts = self._crossed(campaign_id, stock)
-                return ClaimResult("claimed", given["code"], now, alerts, stock["codes_left"])
-        except sqlite3.IntegrityError:  # two claims by one person raced: they get the first
-            held = self._one(
-                "SELECT code, claimed_at FROM promo_codes WHERE campaign_id = ? AND user_id = ? AND revoked = 0",
-                [campaign_id, user_id],
+                    return ClaimResult("already", held[0], datetime.fromisoformat(held[1]))
+                return ClaimResult("none_left")
+            left, total, sent = conn.execute(_STOCK, [campaign_id]).fetchone()
+            alerts = self._crossed(
+                campaign_id, {"codes_left": left, "codes_total": total, "alerts_sent": sent}
             )
-            if held is None:
-                raise
-            return ClaimResult("already", held["code"], datetime.fromisoformat(held["claimed_at"]))
+            return ClaimResult("claimed", given[1], now, alerts, left)
 
     def _crossed(self, campaign_id: int, stock: dict[str, Any]) -> tuple[int, ...]:
         """Stock thresholds newly crossed, recorded so each is announced once."""
         total, left = stock["codes_total"], stock["codes_left"]
+        if left * 100 > STOCK_ALERTS[0] * total:  # far from any threshold: nothing to read
+            return ()
         sent = set(json.loads(stock["alerts_sent"]))
         crossed = tuple(
             t for t in STOCK_ALERTS if t not in sent and total and left * 100 <= t * total
@@ -190,11 +186,8 @@ class CreditsStore:
         return crossed
 
     def held_code(self, campaign_id: int, user_id: str) -> str | None:
-        row = self._one(
-            "SELECT code FROM promo_codes WHERE campaign_id = ? AND user_id = ? AND revoked = 0",
-            [campaign_id, user_id],
-        )
-        return row["code"] if row else None
+        row = self.db.execute(_HELD, [campaign_id, user_id]).fetchone()
+        return row[0] if row else None
 
     # -- the code that did not work ---------------------------------------------------------------
 

@@ -107,4 +107,15 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER claim_audit_no_delete BEFORE DELETE ON claim_audit
         BEGIN SELECT RAISE(ABORT, 'claim_audit is append-only'); END;
     """,
+    # 4: a claim writes its audit row and counts the stock down inside SQLite, in the same
+    # statement as the claim itself: nothing can give a code without recording it.
+    """
+    CREATE TRIGGER promo_codes_claimed AFTER UPDATE OF user_id ON promo_codes
+        WHEN OLD.user_id IS NULL AND NEW.user_id IS NOT NULL
+    BEGIN
+        INSERT INTO claim_audit (at, campaign_id, user_id, code_id, action)
+            VALUES (NEW.claimed_at, NEW.campaign_id, NEW.user_id, NEW.id, 'claim');
+        UPDATE campaigns SET codes_left = codes_left - 1 WHERE id = NEW.campaign_id;
+    END;
+    """,
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from slack_bolt.async_app import AsyncApp
@@ -16,17 +17,44 @@ COMMAND_HELP = (
 )
 
 
+ACK_BUDGET = 2.0  # seconds: Slack wants the ack within 3
+
+
+async def claim_in_ack(
+    services: SlackServices, ack, user: str, channel: str | None, respond
+) -> None:
+    """A claim answered in the acknowledgement itself, privately (an ephemeral response).
+
+    The claim is one short transaction, so it fits well within Slack's 3 seconds, and the
+    ack is the one reply channel that Slack does not rate-limit: a thousand people pressing
+    at once get their codes without a thousand chat.postEphemeral calls (a Web API method
+    allowed about 100 a minute). If the claim is slow (the database busy), ack first and
+    deliver through response_url when it is done.
+    """
+    task = asyncio.ensure_future(services.credits.outcome(user))
+    try:
+        outcome = await asyncio.wait_for(asyncio.shield(task), timeout=ACK_BUDGET)
+    except TimeoutError:
+        await ack()
+        await services.credits.deliver(await task, user, channel, respond)
+        return
+    await ack(
+        text=outcome.message, blocks=services.credits.blocks(outcome), response_type="ephemeral"
+    )
+    await services.credits.after(outcome)
+
+
 def register(app: AsyncApp, services: SlackServices) -> None:
     @app.command(re.compile(r"^/[\w-]+$"))
     async def on_command(ack, command: dict, respond) -> None:
-        await ack()  # within Slack's 3 seconds, before any work
         user, channel = command.get("user_id", ""), command.get("channel_id")
         words = str(command.get("text", "")).split()
+        if words and words[0].lower() in {"credits", "credit", "크레딧"}:
+            await claim_in_ack(services, ack, user, channel, respond)
+            return
+        await ack()  # within Slack's 3 seconds, before any work
         if not words or words[0].lower() in {"help", "도움말", "?"}:
             await services.post_private(channel, user, COMMAND_HELP, respond=respond)
-            return
-        if words[0].lower() in {"credits", "credit", "크레딧"}:
-            await services.credits.claim(user, channel, respond)
             return
         if words[0].lower() == "admin":
             await services.credits.admin(user, channel, words[1:], respond)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import __version__, credits_cli
 from bot.answers import Concierge
-from bot.clock import demo_clock, fixed_clock, parse_iso, system_clock, warm_up
+from bot.clock import demo_clock, fixed_clock, offset_clock, parse_iso, system_clock, warm_up
 from bot.importers import SAMPLE_EVENT, LoadError, load_file
 from bot.store import Store, StoreError
 
@@ -155,11 +155,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     setup_logging(os.environ.get("CONFBOT_LOG_LEVEL", "INFO"), settings.log_format)
     store = open_store(args)
-    clock, demo = (
-        event_clock(store, args.now)
-        if (args.now or args.demo_clock)
-        else (system_clock(store.event().zone), False)
-    )
+    zone = store.event().zone
+    if args.now:  # a running clock from --now, so reminders come due as in real life
+        try:
+            clock, demo = offset_clock(parse_iso(args.now, zone)), False
+        except ValueError:
+            raise CliError(
+                f"--now: '{args.now}' is not an ISO 8601 time like 2023-11-28T12:00"
+            ) from None
+    elif args.demo_clock:
+        clock, demo = demo_clock(store.event(), system_clock(zone))
+    else:
+        clock, demo = system_clock(zone), False
     if demo:
         log.warning("running on a demo clock inside the event: %s", clock().isoformat())
     warm_up()

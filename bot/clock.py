@@ -34,6 +34,14 @@ def fixed_clock(moment: datetime) -> Clock:
     return lambda: moment
 
 
+def offset_clock(start: datetime) -> Clock:
+    """A clock that starts at ``start`` and runs at real speed (demos, tests, --now)."""
+    if start.tzinfo is None:
+        raise ValueError("a clock needs a time-zone-aware time")
+    offset = start - datetime.now(start.tzinfo)
+    return lambda: datetime.now(start.tzinfo) + offset
+
+
 def demo_clock(event: Event, real_clock: Clock) -> tuple[Clock, bool]:
     """A clock inside the event when the real date is outside it.
 

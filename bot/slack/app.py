@@ -20,15 +20,39 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Settings
 from bot.logs import REDACTOR, install_redaction, quiet_library_debug
+from bot.scheduler import ReminderScheduler
 from bot.slack.credits import SlackCredits
 from bot.slack.listeners import register_listeners
+from bot.slack.reminders import RateGate, SlackReminders
 from bot.slack.services import SlackServices, reason
 from bot.store import Store
 
 log = logging.getLogger(__name__)
 
 
-def build_client(settings: Settings) -> AsyncWebClient:
+class GatedRateLimitHandler(AsyncRateLimitErrorRetryHandler):
+    """slack_sdk's 429 handler (waits Retry-After, then retries), which also tells the
+    shared gate, so every other sender holds off for the same time."""
+
+    def __init__(self, gate: RateGate, max_retry_count: int):
+        super().__init__(max_retry_count=max_retry_count)
+        self.gate = gate
+
+    async def prepare_for_next_attempt_async(
+        self, *, state, request, response=None, error=None
+    ) -> None:
+        if response is not None:
+            retry_after = next(
+                (v for k, v in response.headers.items() if k.lower() == "retry-after"), ["1"]
+            )
+            value = retry_after[0] if isinstance(retry_after, list) else retry_after
+            self.gate.pause(float(value) if str(value).replace(".", "", 1).isdigit() else 1.0)
+        await super().prepare_for_next_attempt_async(
+            state=state, request=request, response=response, error=error
+        )
+
+
+def build_client(settings: Settings, gate: RateGate | None = None) -> AsyncWebClient:
     """The one Web API client: retries 429 (honouring Retry-After), 5xx and lost connections.
 
     It keeps one HTTP session, so calls reuse connections; without one, slack_sdk opens a
@@ -41,7 +65,7 @@ def build_client(settings: Settings) -> AsyncWebClient:
         timeout=10,
         session=aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=64)),
         retry_handlers=[
-            AsyncRateLimitErrorRetryHandler(max_retry_count=5),
+            GatedRateLimitHandler(gate or RateGate(), max_retry_count=10),
             AsyncServerErrorRetryHandler(max_retry_count=2),
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
         ],
@@ -86,7 +110,8 @@ def build_app(
     install_redaction()
     quiet_library_debug()
     REDACTOR.add(settings.bot_token, settings.signing_secret, settings.app_token or "")
-    client = build_client(settings)
+    gate = RateGate()
+    client = build_client(settings, gate)
     app = AsyncApp(
         client=client,
         signing_secret=settings.signing_secret,
@@ -95,6 +120,10 @@ def build_app(
     )
     services = SlackServices(settings, store, clock, client)
     services.credits = SlackCredits(services)
+    services.reminders = SlackReminders(services, gate)
+    services.scheduler = ReminderScheduler(
+        store, clock, services.reminders.post, settings.announce_channels
+    )
     register_listeners(app, services)
 
     @app.error
@@ -119,16 +148,22 @@ async def serve(settings: Settings, store: Store, clock: Callable[[], datetime])
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
         log.info("connecting to Slack in Socket Mode")
-        await AsyncSocketModeHandler(app, settings.app_token).start_async()
+        await services.scheduler.start()
+        try:
+            await AsyncSocketModeHandler(app, settings.app_token).start_async()
+        finally:
+            await services.scheduler.stop()
         return
     runner = web.AppRunner(build_web_app(app, services), access_log=None)  # our own logs say enough
     await runner.setup()
     site = web.TCPSite(runner, port=settings.port)
     await site.start()
+    await services.scheduler.start()
     log.info("serving Slack requests on port %s at /slack/events", settings.port)
     try:
         await asyncio.Event().wait()
     finally:
+        await services.scheduler.stop()
         await runner.cleanup()
 
 

@@ -20,7 +20,8 @@ ADMIN_HELP = (
     "• `/conf admin credits import CAMPAIGN CODE [CODE …]`\n"
     "• `/conf admin credits revoke CODE`\n"
     "• `/conf admin credits reissue @person [CAMPAIGN]`\n"
-    "• `/conf admin credits open CAMPAIGN` / `close CAMPAIGN`"
+    "• `/conf admin credits open CAMPAIGN` / `close CAMPAIGN`\n"
+    "• `/conf admin announce <when> #channel <text>` · `/conf admin announcements` · `/conf admin announce cancel ID`"
 )
 
 

@@ -40,7 +40,7 @@ async def publish_home(services: SlackServices, user: str) -> None:
     view = home_view(
         event.name if event else "confbot",
         home_sections(services, zone),
-        extra=services.credits.home_blocks(user),
+        extra=services.reminders.home_blocks(user) + services.credits.home_blocks(user),
     )
     try:
         await services.client.views_publish(user_id=user, view=view)

@@ -36,7 +36,10 @@ class SlackServices:
         self.clock = clock
         self.client = client
         self.concierge = Concierge(store)
-        self.credits = None  # SlackCredits, attached by build_app (it needs these services)
+        # Attached by build_app, since each needs these services:
+        self.credits = None  # SlackCredits
+        self.reminders = None  # SlackReminders
+        self.scheduler = None  # ReminderScheduler
         self._zones: dict[str, tuple[float, ZoneInfo | None]] = {}
 
     # -- deliveries ---------------------------------------------------------------------------

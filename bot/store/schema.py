@@ -118,4 +118,25 @@ MIGRATIONS: list[str] = [
         UPDATE campaigns SET codes_left = codes_left - 1 WHERE id = NEW.campaign_id;
     END;
     """,
+    # 5: reminders: personal ones, organizer announcements, the delivery ledger (one row per
+    # reminder and target: the exactly-once key), starts seen (to notice moves), the lease.
+    """
+    CREATE TABLE personal_reminders (
+        id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, item_id TEXT NOT NULL,
+        offset_min INTEGER NOT NULL, created_at TEXT NOT NULL,
+        cancelled INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE UNIQUE INDEX personal_reminders_once
+        ON personal_reminders(user_id, item_id, offset_min) WHERE cancelled = 0;
+    CREATE TABLE announcements (
+        id INTEGER PRIMARY KEY, channel TEXT NOT NULL, text TEXT NOT NULL, due_at TEXT NOT NULL,
+        created_by TEXT NOT NULL, created_at TEXT NOT NULL, cancelled INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE deliveries (
+        key TEXT NOT NULL, target TEXT NOT NULL, status TEXT NOT NULL, at TEXT NOT NULL,
+        PRIMARY KEY (key, target)
+    );
+    CREATE TABLE item_starts (item_id TEXT PRIMARY KEY, start TEXT NOT NULL);
+    CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at TEXT NOT NULL);
+    """,
 ]

@@ -82,6 +82,13 @@ def register(app: AsyncApp, services: SlackServices) -> None:
         campaign_id = int(value) if value.isdigit() else None
         await services.credits.claim(user, channel, respond, campaign_id=campaign_id)
 
+    @app.action("remind_me")
+    async def on_remind_me(ack, body: dict, action: dict, respond) -> None:
+        await ack()
+        user, channel, _ = _where(body)
+        _, reply = services.reminders.add(user, str(action.get("value", "")))
+        await services.post_private(channel, user, reply, respond=respond)
+
     @app.action(re.compile(r"^ask_example_\d+$"))
     async def on_example(ack, body: dict, action: dict, respond) -> None:
         await ack()

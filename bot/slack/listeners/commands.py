@@ -44,6 +44,22 @@ async def claim_in_ack(
     await services.credits.after(outcome)
 
 
+async def admin(
+    services: SlackServices, user: str, channel: str | None, words: list[str], respond
+) -> None:
+    """`/conf admin …`: organizers (CONFBOT_ADMINS) only; anyone else changes nothing."""
+    topic = words[0].lower() if words else ""
+    if topic in {"announce", "announcements"} and services.credits.is_admin(user):
+        reply = (
+            services.reminders.announcements()
+            if topic == "announcements"
+            else services.reminders.announce(user, words[1:])
+        )
+        await services.post_private(channel, user, reply, respond=respond)
+        return
+    await services.credits.admin(user, channel, words, respond)  # refuses non-admins
+
+
 def register(app: AsyncApp, services: SlackServices) -> None:
     @app.command(re.compile(r"^/[\w-]+$"))
     async def on_command(ack, command: dict, respond) -> None:
@@ -56,8 +72,12 @@ def register(app: AsyncApp, services: SlackServices) -> None:
         if not words or words[0].lower() in {"help", "도움말", "?"}:
             await services.post_private(channel, user, COMMAND_HELP, respond=respond)
             return
+        if words[0].lower() in {"remind", "reminder", "reminders", "알림"}:
+            reply = await services.reminders.remind(user, " ".join(words[1:]))
+            await services.post_private(channel, user, reply, respond=respond)
+            return
         if words[0].lower() == "admin":
-            await services.credits.admin(user, channel, words[1:], respond)
+            await admin(services, user, channel, words[1:], respond)
             return
         public = words[0].lower() == "public" or words[-1].lower() == "public"
         if public:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from slack_bolt.async_app import AsyncApp
 
@@ -11,6 +12,7 @@ from bot.slack.services import SlackServices
 
 log = logging.getLogger(__name__)
 
+REMIND_ME = re.compile(r"^\s*(?:please\s+)?remind\s+me\s+(?:about|of|for|to)?\s*", re.I)
 IGNORED_SUBTYPES = {
     "message_changed",
     "message_deleted",
@@ -45,6 +47,11 @@ def register(app: AsyncApp, services: SlackServices) -> None:
         if not services.first_delivery(body):
             return
         user, text = event.get("user", ""), str(event.get("text", ""))
+        if m := REMIND_ME.match(text):  # "remind me about Werner's keynote"
+            await services.post(
+                event["channel"], await services.reminders.remind(user, text[m.end() :])
+            )
+            return
         answer, fallback, blocks = await services.answer(user, text)
         if answer.intent == "credits":
             await services.credits.claim(user, event["channel"])

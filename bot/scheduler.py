@@ -1,0 +1,176 @@
+"""APScheduler wiring: turns the store's reminders into jobs and posts through an injected
+poster. The store is the source of truth; jobs are derived from it at start, after every
+data load, and whenever this process becomes the one allowed to post (the lease)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot import reminders
+from bot.reminders import ANNOUNCEMENT_LATE_LIMIT, ON_TIME, Due
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+Poster = Callable[[str, Due, bool], Awaitable[bool]]  # (target, reminder, late) -> posted
+LEASE = "reminders"
+LEASE_TTL = timedelta(seconds=30)
+TICK_SECONDS = 10.0
+JOB_PREFIXES = ("item:", "personal:", "announce:", "moved:")
+
+
+class ReminderRunner:
+    """Per reminder and target: post it, post it marked late, or record it missed.
+
+    The ledger row is written before the post (INSERT OR IGNORE on the reminder's key and
+    target), so neither a retried job, a restart nor a second process can post it twice. A
+    post that fails outright frees its row for the next try; one cut off mid-post (process
+    killed) stays claimed: never twice beats maybe twice.
+    """
+
+    def __init__(
+        self, store: Store, clock: Callable[[], datetime], poster: Poster, concurrency: int = 20
+    ):
+        self.store, self.clock, self.poster = store, clock, poster
+        self.limit = asyncio.Semaphore(concurrency)
+        self.failed: set[str] = set()
+
+    async def fire(self, due: Due) -> dict[str, int]:
+        results = await asyncio.gather(*(self._deliver(due, target) for target in due.targets))
+        counts: dict[str, int] = {}
+        for r in results:
+            counts[r] = counts.get(r, 0) + 1
+        return counts
+
+    async def _deliver(self, due: Due, target: str) -> str:
+        async with self.limit:
+            now = self.clock()
+            if due.item is not None and now >= due.item.start:  # never about an item in the past
+                self.store.record_missed(due.key, target, now)
+                return "missed"
+            if due.kind == "announcement" and now - due.due_at > ANNOUNCEMENT_LATE_LIMIT:
+                self.store.record_missed(due.key, target, now)
+                return "missed"
+            if not self.store.begin_delivery(due.key, target, now):
+                return "already"
+            late = now - due.due_at > ON_TIME
+            try:
+                posted = await self.poster(target, due, late)
+            except Exception as exc:  # the poster logs; here only the bookkeeping
+                log.error("reminder %s to %s failed: %s", due.key, target, type(exc).__name__)
+                posted = False
+            if posted:
+                self.store.finish_delivery(
+                    due.key, target, "late" if late else "sent", self.clock()
+                )
+                return "late" if late else "sent"
+            self.store.abandon_delivery(due.key, target)
+            self.failed.add(due.key)
+            return "failed"
+
+
+class ReminderScheduler:
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], datetime],
+        poster: Poster,
+        channels: tuple[str, ...],
+        *,
+        offsets: tuple[int, ...] = reminders.DEFAULT_OFFSETS,
+        concurrency: int = 20,
+    ):
+        self.store, self.clock, self.channels, self.offsets = store, clock, channels, offsets
+        self.runner = ReminderRunner(store, clock, poster, concurrency)
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.leader = False
+        self._revision = -1
+        self._plan: dict[str, Due] = {}
+        self.scheduler = AsyncIOScheduler(
+            timezone=UTC,
+            job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
+        )
+
+    # -- life cycle ------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self.scheduler.start()
+        await self.tick()
+        self.scheduler.add_job(
+            self.tick, "interval", seconds=TICK_SECONDS, id="confbot:tick", replace_existing=True
+        )
+
+    async def stop(self) -> None:
+        self.scheduler.shutdown(wait=False)
+        if self.leader:
+            self.store.release_lease(LEASE, self.holder)
+
+    async def tick(self) -> None:
+        """Renew (or take over) the lease; re-plan after a data load or on becoming leader."""
+        was_leader = self.leader
+        self.leader = self.store.take_lease(LEASE, self.holder, datetime.now(UTC), LEASE_TTL)
+        if self.leader and not was_leader:
+            log.info("this process now posts reminders (%s)", self.holder)
+        revision = self.store.revision()
+        if self.leader and (not was_leader or revision != self._revision or self.runner.failed):
+            self._revision = revision
+            self.runner.failed.clear()
+            await self.sync()
+
+    # -- planning --------------------------------------------------------------------------------
+
+    def _real_time(self, moment: datetime) -> datetime:
+        """When, by the machine's clock, the event clock reaches ``moment``."""
+        return datetime.now(UTC) + (moment - self.clock())
+
+    async def sync(self) -> None:
+        data = self.store.load_event_data()
+        if data is None:
+            return
+        now = self.clock()
+        planned = reminders.plan(self.store, data, self.channels, self.offsets) + reminders.moves(
+            self.store, data, self.channels, now
+        )
+        self._plan = {}
+        overdue = []
+        for due in planned:
+            done = self.store.delivered(due.key)
+            if all(t in done for t in due.targets):
+                continue
+            self._plan[due.key] = due
+            if due.due_at <= now:
+                overdue.append(due)
+            else:
+                self.scheduler.add_job(
+                    self._fire_key,
+                    "date",
+                    run_date=self._real_time(due.due_at),
+                    id=due.key,
+                    args=[due.key],
+                    replace_existing=True,
+                )
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith(JOB_PREFIXES) and job.id not in self._plan:
+                job.remove()  # an item moved or removed, a reminder cancelled
+        for due in overdue:  # due while we were away: late if still useful, else missed
+            await self.runner.fire(due)
+
+    async def _fire_key(self, key: str) -> None:
+        due = self._plan.get(key)
+        if due is None or not self.leader:
+            return
+        counts = await self.runner.fire(due)
+        log.info("reminder %s: %s", key, counts)
+
+    def scheduled(self) -> list[str]:
+        return sorted(
+            job.id for job in self.scheduler.get_jobs() if job.id.startswith(JOB_PREFIXES)
+        )

@@ -1,0 +1,168 @@
+"""Reminders in Slack: posting them (channel reminders, personal DMs, announcements),
+`/conf remind`, the "Remind me personally" button, and organizer announcements."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from datetime import datetime
+
+from bot import reminders
+from bot.answers.base import Context
+from bot.clock import parse_when
+from bot.reminders import Due
+from bot.slack.blocks import button, slack_time
+from bot.slack.services import SlackServices
+from bot.understand import normalize
+
+log = logging.getLogger(__name__)
+
+REMIND_HELP = (
+    "• `/conf remind Werner's keynote` (15 minutes before; or `… 30 minutes before`)\n"
+    "• `/conf remind list` · `/conf remind cancel ID`"
+)
+ANNOUNCE_HELP = "`/conf admin announce <when> #channel <text>` · `/conf admin announcements` · `/conf admin announce cancel ID`"
+_CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+class RateGate:
+    """When Slack answers 429, every sender waits out Retry-After, not just the one told."""
+
+    def __init__(self) -> None:
+        self.until = 0.0
+
+    def pause(self, seconds: float) -> None:
+        self.until = max(self.until, time.monotonic() + seconds)
+
+    async def wait(self) -> None:
+        while (delay := self.until - time.monotonic()) > 0:
+            await asyncio.sleep(delay)
+
+
+class SlackReminders:
+    def __init__(self, services: SlackServices, gate: RateGate):
+        self.services = services
+        self.gate = gate
+
+    def context(self) -> Context:
+        data = self.services.store.load_event_data()
+        return Context(data, self.services.clock(), None, slack_time(data.event.zone, None))
+
+    async def post(self, target: str, due: Due, late: bool) -> bool:
+        """The poster the scheduler calls: True once Slack has the message."""
+        text = reminders.message(self.context(), due, late=late)
+        blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+        if due.item is not None and due.kind in {"item", "moved"}:
+            blocks.append(
+                {
+                    "type": "actions",
+                    "elements": [button("Remind me personally", "remind_me", due.item.id)],
+                }
+            )
+        await self.gate.wait()
+        return await self.services.post(target, text, blocks) is not None
+
+    # -- personal reminders ----------------------------------------------------------------------
+
+    async def remind(self, user: str, text: str) -> str:
+        """`/conf remind …` and "remind me about …": the sentence to send back."""
+        words = text.split()
+        store, now = self.services.store, self.services.clock()
+        if not words or words[0].lower() in {"help", "?"}:
+            return REMIND_HELP
+        if words[0].lower() == "list":
+            return self.listing(user) or "You have no reminders. " + REMIND_HELP
+        if words[0].lower() == "cancel":
+            if len(words) < 2 or not words[1].lstrip("#").isdigit():
+                return "Which one? `/conf remind list` shows their numbers."
+            if store.cancel_personal_reminder(int(words[1].lstrip("#")), user):
+                return f"Cancelled reminder #{words[1].lstrip('#')}."
+            return f"You have no reminder #{words[1].lstrip('#')}."  # someone else's stays as it is
+        data = store.load_event_data()
+        item = reminders.find_item(data, normalize(text), now)
+        if item is None:
+            return "I couldn't find an upcoming session or event by that name. Try `/conf remind Werner's keynote` or `/conf remind re:Play`."
+        offset = reminders.parse_offset(text) or reminders.PERSONAL_DEFAULT
+        return self.add(user, item.id, offset)[1]
+
+    def add(
+        self, user: str, item_id: str, offset: int = reminders.PERSONAL_DEFAULT
+    ) -> tuple[bool, str]:
+        store, now = self.services.store, self.services.clock()
+        data = store.load_event_data()
+        item = next((i for i in data.schedule if i.id == item_id), None)
+        if item is None or item.start <= now:
+            return False, "That has already started, so there is nothing to remind you of."
+        offset = max(1, min(offset, 24 * 60))
+        reminder_id, created = store.add_personal_reminder(user, item.id, offset, now)
+        ctx = Context(data, now, None, slack_time(data.event.zone, None))
+        when = ctx.time(item.start)
+        verb = "I'll DM you" if created else "You already have a reminder: I'll DM you"
+        return (
+            True,
+            f"{verb} {offset} minutes before *{item.title}* ({when}). Reminder #{reminder_id}; `/conf remind cancel {reminder_id}` to cancel.",
+        )
+
+    def listing(self, user: str) -> str:
+        data = self.services.store.load_event_data()
+        items = {i.id: i for i in data.schedule}
+        ctx = Context(data, self.services.clock(), None, slack_time(data.event.zone, None))
+        lines = []
+        for r in self.services.store.personal_reminders(user):
+            item = items.get(r["item_id"])
+            if item is not None and item.start > ctx.now:
+                lines.append(
+                    f"#{r['id']}: {r['offset_min']} min before *{item.title}* ({ctx.time(item.start)})"
+                )
+        return "\n".join(lines)
+
+    # -- organizer announcements --------------------------------------------------------------------
+
+    def announce(self, user: str, words: list[str]) -> str:
+        store, now = self.services.store, self.services.clock()
+        if words and words[0].lower() == "cancel":
+            if (
+                len(words) == 2
+                and words[1].lstrip("#").isdigit()
+                and store.cancel_announcement(int(words[1].lstrip("#")))
+            ):
+                return f"Cancelled announcement #{words[1].lstrip('#')}."
+            return "No such announcement: `/conf admin announcements` lists them."
+        text = " ".join(words)
+        m = _CHANNEL.search(text)
+        if not m:
+            return f"Name the channel as #channel. {ANNOUNCE_HELP}"
+        when_text, message = text[: m.start()].strip(), text[m.end() :].strip()
+        if not when_text or not message:
+            return f"Say when, where and what. {ANNOUNCE_HELP}"
+        event = store.event()
+        when = parse_when(normalize(when_text), now.astimezone(event.zone), event)
+        moment = when.moment if when else None
+        if moment is None:
+            return f"I couldn't read a time in '{when_text}'. Try 'tomorrow 7:45am' or 'in 30 minutes'."
+        if moment <= now:
+            return f"'{when_text}' is in the past ({slack_time(event.zone, None)(moment)}): nothing was scheduled."
+        announcement_id = store.add_announcement(m.group(1), message, moment, user, now)
+        return f"Announcement #{announcement_id} will go to <#{m.group(1)}> at {slack_time(event.zone, None)(moment)}."
+
+    def announcements(self) -> str:
+        store = self.services.store
+        event = store.event()
+        fmt = slack_time(event.zone, None)
+        lines = [
+            f"#{a['id']}: {fmt(datetime.fromisoformat(a['due_at']))} to <#{a['channel']}>: {a['text'][:80]}"
+            for a in store.announcements()
+            if datetime.fromisoformat(a["due_at"]) > self.services.clock()
+        ]
+        return "\n".join(lines) or "No announcements scheduled."
+
+    def home_blocks(self, user: str) -> list[dict]:
+        listing = self.listing(user)
+        if not listing:
+            return []
+        return [
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"*Your reminders*\n{listing}"}},
+            {"type": "divider"},
+        ]

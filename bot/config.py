@@ -34,6 +34,7 @@ class Settings:
     announce_channels: tuple[str, ...] = ()
     port: int = 3000
     log_format: str = "text"
+    post_rate: float = 50.0  # messages per second the bot allows itself (Slack's limits)
 
     @property
     def socket_mode(self) -> bool:
@@ -74,6 +75,15 @@ class Settings:
         log_format = get("CONFBOT_LOG_FORMAT") or "text"
         if log_format not in {"text", "json"}:
             raise ConfigError("CONFBOT_LOG_FORMAT must be text or json")
+        rate_text = get("CONFBOT_POST_RATE") or "50"
+        try:
+            post_rate = float(rate_text)
+            if not 0 < post_rate <= 10_000:
+                raise ValueError
+        except ValueError:
+            raise ConfigError(
+                f"CONFBOT_POST_RATE: '{rate_text}' is not a number of messages per second"
+            ) from None
         help_channel = get("CONFBOT_HELP_CHANNEL") or None
         if help_channel:
             _ids(help_channel, "CONFBOT_HELP_CHANNEL", r"[CG][A-Z0-9]{6,}")
@@ -90,4 +100,5 @@ class Settings:
             ),
             port=int(port_text),
             log_format=log_format,
+            post_rate=post_rate,
         )

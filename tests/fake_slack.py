@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,8 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self.not_in_channel: set[str] = set()
         self.members: dict[str, set[str]] = {}
+        self.limit: tuple[str, int] | None = None  # (method, calls per 1-second window)
+        self._window = (0, 0)  # (second, calls in it)
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -37,6 +40,23 @@ class FakeSlack:
     def fail(self, method: str, status: int, times: int, retry_after: int = 0) -> None:
         """Answer the next ``times`` calls of ``method`` ("*" for any) with ``status``."""
         self.faults.extend([(method, status, retry_after)] * times)
+
+    def rate_limit(self, method: str, per_second: int) -> None:
+        """Enforce a limit as Slack does: past it, 429 with Retry-After until the window ends."""
+        self.limit = (method, per_second)
+
+    def _over_limit(self, method: str) -> int | None:
+        if self.limit is None or self.limit[0] != method:
+            return None
+        second = int(time.monotonic())
+        start, count = self._window
+        if start != second:
+            start, count = second, 0
+        if count >= self.limit[1]:
+            self._window = (start, count)
+            return 1  # whole seconds, as Slack sends
+        self._window = (start, count + 1)
+        return None
 
     def of(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -84,6 +104,13 @@ class FakeSlack:
         for key in ("blocks", "view"):
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
+        if (retry_after := self._over_limit(method)) is not None:
+            self.calls.append(Call(method + ":429", params, dict(request.headers)))
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"},
+                status=429,
+                headers={"Retry-After": str(retry_after)},
+            )
         self.calls.append(Call(method, params, dict(request.headers)))
         self.changed.set()
         for n, (name, status, retry_after) in enumerate(self.faults):

@@ -110,7 +110,7 @@ def build_app(
     install_redaction()
     quiet_library_debug()
     REDACTOR.add(settings.bot_token, settings.signing_secret, settings.app_token or "")
-    gate = RateGate()
+    gate = RateGate(settings.post_rate)
     client = build_client(settings, gate)
     app = AsyncApp(
         client=client,

@@ -201,3 +201,37 @@ def test_find_item_and_offsets(sample_db):
     assert reminders.find_item(data, "monday night live", now) is None  # already over
     assert reminders.parse_offset("werner 30 minutes before") == 30
     assert reminders.parse_offset("리플레이 20분 전") == 20
+
+
+async def test_two_serve_processes_on_one_database_post_once(tmp_path):
+    """Two `confbot serve` processes, one database, a keynote reminder coming due: one post."""
+    from bot.store import Store
+    from tests.fake_slack import FakeSlack
+    from tests.slack_harness import ServeProcess
+
+    db = str(tmp_path / "two.db")
+    load_file(Store(db), SAMPLE_EVENT)
+    fake = FakeSlack()
+    await fake.start()
+    start = (WERNER - timedelta(minutes=10, seconds=3)).isoformat()  # 3 s before the 10-minute one
+    env = {"CONFBOT_ANNOUNCE_CHANNELS": "C0000NEWS"}
+    servers = [
+        ServeProcess(db, fake, now=start, env=env),
+        ServeProcess(db, fake, now=start, env=env),
+    ]
+    harnesses = [await s.start() for s in servers]
+    try:
+        await fake.wait_for("chat.postMessage", 2, timeout=20)
+        await asyncio.sleep(2)  # time for a duplicate, were there one
+        posts = [
+            c.params["text"] for c in fake.of("chat.postMessage") if "Werner" in c.params["text"]
+        ]
+        # the 60-minute one, overdue at start: posted late; the 10-minute one on time; once each
+        assert len(posts) == 2 and {c.params["channel"] for c in fake.of("chat.postMessage")} == {
+            "C0000NEWS"
+        }
+        assert "late" in posts[0] and "starts in 10 minutes" in posts[1] and "late" not in posts[1]
+    finally:
+        for server, harness in zip(servers, harnesses, strict=True):
+            await server.stop(harness)
+        await fake.stop()

@@ -14,7 +14,8 @@ class ConfigError(Exception):
     """A missing or malformed setting."""
 
 
-def _ids(raw: str, name: str, pattern: str) -> tuple[str, ...]:
+def slack_ids(raw: str, name: str, pattern: str) -> tuple[str, ...]:
+    """Comma- or space-separated Slack IDs, each checked against ``pattern``."""
     values = tuple(v.strip() for v in re.split(r"[,\s]+", raw) if v.strip())
     for value in values:
         if not re.fullmatch(pattern, value):
@@ -86,16 +87,16 @@ class Settings:
             ) from None
         help_channel = get("CONFBOT_HELP_CHANNEL") or None
         if help_channel:
-            _ids(help_channel, "CONFBOT_HELP_CHANNEL", r"[CG][A-Z0-9]{6,}")
+            slack_ids(help_channel, "CONFBOT_HELP_CHANNEL", r"[CG][A-Z0-9]{6,}")
         return cls(
             bot_token=bot_token,
             signing_secret=signing_secret or "0" * 32,
             app_token=app_token,
             api_url=api_url,
             db=get("CONFBOT_DB") or "./confbot.db",
-            admins=_ids(get("CONFBOT_ADMINS"), "CONFBOT_ADMINS", r"[UW][A-Z0-9]{6,}"),
+            admins=slack_ids(get("CONFBOT_ADMINS"), "CONFBOT_ADMINS", r"[UW][A-Z0-9]{6,}"),
             help_channel=help_channel,
-            announce_channels=_ids(
+            announce_channels=slack_ids(
                 get("CONFBOT_ANNOUNCE_CHANNELS"), "CONFBOT_ANNOUNCE_CHANNELS", r"[CG][A-Z0-9]{6,}"
             ),
             port=int(port_text),

@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime
 
 from bot.clock import parse_iso
-from bot.config import _ids
+from bot.config import ConfigError, slack_ids
 from bot.credits import CodesFileError, Credits, read_codes
 from bot.store.credits import DuplicateCode
 
@@ -140,17 +140,16 @@ def cmd_campaign(args, store, cli_error) -> int:
         if args.channel:
             settings.update(
                 eligibility="channel",
-                eligible_channel=_ids(args.channel, "--channel", r"[CG][A-Z0-9]{6,}")[0],
+                eligible_channel=slack_ids(args.channel, "--channel", r"[CG][A-Z0-9]{6,}")[0],
             )
         elif args.allow:
             settings.update(
-                eligibility="allowlist", allowlist=_ids(args.allow, "--allow", r"[UW][A-Z0-9]{6,}")
+                eligibility="allowlist",
+                allowlist=slack_ids(args.allow, "--allow", r"[UW][A-Z0-9]{6,}"),
             )
         elif args.everyone:
             settings.update(eligibility="everyone")
-    except ValueError as exc:
-        raise cli_error(f"{exc}") from None
-    except Exception as exc:  # ConfigError from _ids
+    except (ValueError, ConfigError) as exc:
         raise cli_error(str(exc)) from None
     if settings or store.campaign(args.campaign) is None:
         campaign = store.save_campaign(args.campaign, _now(), **settings)

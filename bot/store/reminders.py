@@ -72,7 +72,7 @@ class RemindersStore:
             )
             return cursor.lastrowid
 
-    def announcements(self, include_past: bool = True) -> list[dict[str, Any]]:
+    def announcements(self) -> list[dict[str, Any]]:
         return self._query("SELECT * FROM announcements WHERE cancelled = 0 ORDER BY due_at, id")
 
     def cancel_announcement(self, announcement_id: int) -> bool:

@@ -175,6 +175,57 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Copy the database to FILE with SQLite's online backup; safe while `serve` runs."""
+    store = open_store(args, load_sample=False)
+    if os.path.exists(args.file):
+        raise CliError(f"{args.file} exists: choose a new file name")
+    store.backup(args.file)
+    print(f"Backed up {args.db} to {args.file}.")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """Questions per hour and the unanswered share, claims, and reminders sent, late, missed."""
+    store = open_store(args, load_sample=False)
+    hours = store.question_counts()
+    answered = sum(a for _, a, _ in hours)
+    unanswered = sum(u for _, _, u in hours)
+    total = answered + unanswered
+    campaigns = [
+        {
+            "campaign": c.name,
+            "total": c.codes_total,
+            "claimed": c.codes_total - c.codes_left,
+            "left": c.codes_left,
+        }
+        for c in store.campaigns()
+    ]
+    stats = {
+        "questions": total,
+        "unanswered_share": round(unanswered / total, 3) if total else 0.0,
+        "questions_per_hour": [
+            {"hour_utc": h, "answered": a, "unanswered": u} for h, a, u in hours
+        ],
+        "credits": campaigns,
+        "reminders": store.delivery_counts(),
+        "feedback": store.feedback_counts(),
+    }
+    if args.json:
+        print(json.dumps(stats, indent=2))
+        return 0
+    print(f"Questions: {total} ({stats['unanswered_share']:.0%} unanswered)")
+    for row in stats["questions_per_hour"][-24:]:
+        print(f"  {row['hour_utc']}:00 UTC  {row['answered']} answered, {row['unanswered']} not")
+    for c in campaigns:
+        print(f"Credits {c['campaign']}: {c['claimed']} of {c['total']} claimed, {c['left']} left")
+    r = stats["reminders"]
+    print(
+        f"Reminders: {r.get('sent', 0)} sent, {r.get('late', 0)} late, {r.get('missed', 0)} missed"
+    )
+    return 0
+
+
 # -- parser ---------------------------------------------------------------------------------
 
 
@@ -223,6 +274,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--now", help="start the clock at this time (ISO 8601; event zone if no offset)")
     p.add_argument("--tz", help="your own time zone, e.g. Asia/Seoul")
     p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser(
+        "backup", help="copy the database safely while serving", description=cmd_backup.__doc__
+    )
+    p.add_argument("file", help="the backup file to create")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser(
+        "stats",
+        help="questions, unanswered share, claims, reminders",
+        description=cmd_stats.__doc__,
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_stats)
 
     credits_cli.add_parser(sub, open_store, CliError)
 

@@ -160,3 +160,22 @@ def test_console_with_now_has_no_demo_banner(tmp_path):
     )
     assert "Demo clock" not in result.stdout and "Wednesday, Nov 29" in result.stdout
     assert "being served now" in result.stdout
+
+
+def test_backup_and_stats(tmp_path, capsys):
+    from bot.store import Store
+
+    db = str(tmp_path / "c.db")
+    main(["--db", db, "ask", "--now", "2023-11-28T10:00", "where is lunch"])
+    main(["--db", db, "ask", "--now", "2023-11-28T10:05", "is there a prayer room"])
+    capsys.readouterr()
+    assert main(["--db", db, "stats", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["questions"] == 2 and stats["unanswered_share"] == 0.5
+    assert stats["questions_per_hour"] == [
+        {"hour_utc": "2023-11-28T18", "answered": 1, "unanswered": 1}
+    ]
+    copy = tmp_path / "backup.db"
+    assert main(["--db", db, "backup", str(copy)]) == 0
+    assert Store(copy).counts() == Store(db).counts()
+    assert main(["--db", db, "backup", str(copy)]) == 2  # never overwrites

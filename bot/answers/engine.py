@@ -99,6 +99,8 @@ class Concierge:
                 self.store.record_unanswered(
                     text[:2000], q.text[:500], ctx.now, q.topic or "", q.language, user_id
                 )
+        if record:
+            self.store.count_question(ctx.now, answer.confident)
         return answer
 
     def _answer(self, q: Question, ctx: Context) -> Answer | None:

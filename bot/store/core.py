@@ -329,6 +329,34 @@ class CoreStore:
             "records": self.counts(),
         }
 
+    # -- operations ----------------------------------------------------------------------------
+
+    def count_question(self, asked_at: datetime, answered: bool) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO question_counts (hour, answered, n) VALUES (?, ?, 1) "
+                "ON CONFLICT (hour, answered) DO UPDATE SET n = n + 1",
+                [asked_at.astimezone(UTC).strftime("%Y-%m-%dT%H"), int(answered)],
+            )
+
+    def question_counts(self) -> list[tuple[str, int, int]]:
+        """(UTC hour, answered, unanswered) per hour."""
+        cursor = self.db.execute(
+            "SELECT hour, sum(n * answered), sum(n * (1 - answered)) FROM question_counts "
+            "GROUP BY hour ORDER BY hour"
+        )
+        return [(r[0], r[1], r[2]) for r in cursor]
+
+    def backup(self, target: str | Path) -> None:
+        """A consistent copy through SQLite's online backup: safe while the bot serves."""
+        destination = sqlite3.connect(str(target))
+        try:
+            self.db.conn.backup(destination, pages=1024)
+        except sqlite3.Error as exc:
+            raise StoreError(f"backup to {target} failed: {exc}") from exc
+        finally:
+            destination.close()
+
     # -- questions the bot could not answer ------------------------------------------------
 
     def record_unanswered(

@@ -139,4 +139,11 @@ MIGRATIONS: list[str] = [
     CREATE TABLE item_starts (item_id TEXT PRIMARY KEY, start TEXT NOT NULL);
     CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at TEXT NOT NULL);
     """,
+    # 6: questions asked per hour (answered or not), for `confbot stats`.
+    """
+    CREATE TABLE question_counts (
+        hour TEXT NOT NULL, answered INTEGER NOT NULL, n INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (hour, answered)
+    );
+    """,
 ]

@@ -167,9 +167,23 @@ async def serve(settings: Settings, store: Store, clock: Callable[[], datetime])
         await runner.cleanup()
 
 
+@web.middleware
+async def malformed_is_400(request: web.Request, handler) -> web.StreamResponse:
+    """A payload bolt cannot even parse (a field of the wrong type) is the sender's
+    error: answer 400 and log it, rather than a 500 that invites Slack to retry."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        log.warning("malformed request to %s: %s", request.path, type(exc).__name__)
+        return web.json_response({"ok": False, "error": "malformed_request"}, status=400)
+
+
 def build_web_app(app: AsyncApp, services: SlackServices) -> web.Application:
     """Slack requests at /slack/events and GET /health with the database's state."""
     web_app = app.web_app(path="/slack/events")
+    web_app.middlewares.append(malformed_is_400)
 
     async def health(_request: web.Request) -> web.Response:
         try:

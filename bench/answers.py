@@ -115,6 +115,7 @@ def measure(store: Store, questions: list[dict], default_now: str, rounds: int) 
 
 
 def run(rounds: int = 5, extra: int = 3000) -> dict:
+    """Both measurements: the sample event, then the sample plus ``extra`` items."""
     warm_up()
     doc = tomllib.loads(QUESTIONS.read_text())
     results = {}

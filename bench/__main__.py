@@ -1,0 +1,86 @@
+"""Run every benchmark and write one report: bench/report.md and bench/report.json.
+
+    python -m bench [--quick]
+
+Each figure stands beside its baseline measured in the same run, with the machine it ran on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import sqlite3
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import answers, claims, fanout
+
+HERE = Path(__file__).resolve().parent
+
+
+def machine() -> dict[str, object]:
+    return {
+        "platform": platform.platform(),
+        "processor": platform.machine(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller runs (a minute, not several)")
+    args = parser.parse_args()
+    n_claims, n_dms, rate = (1500, 1000, 100) if args.quick else (6000, 5000, 100)
+    report: dict[str, object] = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+    }
+    report["answers"] = answers.run(rounds=3 if args.quick else 5)
+    with tempfile.TemporaryDirectory() as tmp:
+        report["claims_store"] = claims.store_rate(Path(tmp) / "store.db", n_claims)
+        report["claims_http"] = [
+            asyncio.run(claims.http_rate(Path(tmp) / f"http{c}.db", n_claims, c)) for c in (50, 200)
+        ]
+    report["fanout"] = asyncio.run(fanout.run(n_dms, rate, 50))
+    (HERE / "report.json").write_text(json.dumps(report, indent=2))
+    (HERE / "report.md").write_text(markdown(report))
+    print(markdown(report))
+
+
+def markdown(r: dict) -> str:
+    m = r["machine"]
+    lines = [
+        f"# confbot benchmarks, {r['when']}",
+        "",
+        f"Machine: {m['platform']}, {m['cpus']} CPUs, Python {m['python']}, SQLite {m['sqlite']}.",
+        "",
+        "| benchmark | figure | baseline (same run) | ratio | goal |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name, a in r["answers"].items():
+        lines.append(
+            f"| answers, {name} | p50 {a['answer_p50_ms']} ms, p99 {a['answer_p99_ms']} ms | bare FTS5 p99 {a['bare_fts_p99_ms']} ms | {a['p99_ratio_to_bare']} | p99 < 10 ms and < 5× |"
+        )
+    s = r["claims_store"]
+    lines.append(
+        f"| claims, store | {s['store_claims_per_s']}/s | raw UPDATE {s['raw_update_tx_per_s']} tx/s | {s['ratio_to_floor']} | ≥ 0.5 |"
+    )
+    for h in r["claims_http"]:
+        lines.append(
+            f"| claims, HTTP, {h['clients']} clients | {h['claims_per_s']}/s ({h['codes_delivered']}/{h['claims']} delivered) | n/a | n/a | ≥ 1,000/s |"
+        )
+    f = r["fanout"]
+    lines.append(
+        f"| fan-out, {f['reminders']} DMs at {f['limit_per_s']}/s | {f['seconds']} s, {f['duplicates']} dup, {f['lost']} lost | floor {f['floor_seconds']} s | {f['ratio_to_floor']} | ≤ 1.1× |"
+    )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

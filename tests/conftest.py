@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import re
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,6 +23,29 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 def vegas(text: str) -> datetime:
     """An event-time moment from 'YYYY-MM-DDTHH:MM'."""
     return datetime.fromisoformat(text).replace(tzinfo=VEGAS)
+
+
+# What a promo code in these tests looks like, and the test tokens.
+CODE_LIKE = re.compile(r"\b(?:AWS25|AWS|BLD|HTTP|BENCH|CODE|NEW-CODE|C)-\d{4,}(?:-XYZ)?\b")
+
+
+@pytest.fixture(autouse=True)
+def nothing_secret_escapes(caplog):
+    """After every test: no token, signing secret or promo code in anything logged, and no
+    promo code in any message posted to a channel."""
+    from tests.fake_slack import FakeSlack
+    from tests.slack_harness import SECRET, TOKEN
+
+    caplog.set_level(logging.DEBUG)
+    FakeSlack.instances.clear()
+    yield
+    logged = caplog.text
+    assert TOKEN not in logged and SECRET not in logged, "a token reached the logs"
+    assert not CODE_LIKE.search(logged), f"a promo code reached the logs: {CODE_LIKE.search(logged).group(0)}"
+    for fake in FakeSlack.instances:
+        for call in fake.of("chat.postMessage"):
+            if str(call.params.get("channel", "")).startswith(("C", "G")):
+                assert not CODE_LIKE.search(json.dumps(call.params)), "a promo code was posted in a channel"
 
 
 @pytest.fixture

@@ -22,7 +22,10 @@ class Call:
 
 
 class FakeSlack:
+    instances: list[FakeSlack] = []  # every fake made in this test run, for the secrets scan
+
     def __init__(self) -> None:
+        FakeSlack.instances.append(self)
         self.calls: list[Call] = []
         self.faults: list[tuple[str, int, int]] = []  # (method or "*", status, retry_after)
         self.users: dict[str, dict[str, Any]] = {}

@@ -36,6 +36,7 @@ class Settings:
     port: int = 3000
     log_format: str = "text"
     post_rate: float = 50.0  # messages per second the bot allows itself (Slack's limits)
+    api_timeout: float = 10.0  # seconds before a Web API call counts as failed
 
     @property
     def socket_mode(self) -> bool:
@@ -85,6 +86,15 @@ class Settings:
             raise ConfigError(
                 f"CONFBOT_POST_RATE: '{rate_text}' is not a number of messages per second"
             ) from None
+        timeout_text = get("CONFBOT_API_TIMEOUT") or "10"
+        try:
+            api_timeout = float(timeout_text)
+            if not 0 < api_timeout <= 300:
+                raise ValueError
+        except ValueError:
+            raise ConfigError(
+                f"CONFBOT_API_TIMEOUT: '{timeout_text}' is not a number of seconds"
+            ) from None
         help_channel = get("CONFBOT_HELP_CHANNEL") or None
         if help_channel:
             slack_ids(help_channel, "CONFBOT_HELP_CHANNEL", r"[CG][A-Z0-9]{6,}")
@@ -102,4 +112,5 @@ class Settings:
             port=int(port_text),
             log_format=log_format,
             post_rate=post_rate,
+            api_timeout=api_timeout,
         )

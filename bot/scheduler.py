@@ -20,7 +20,8 @@ from bot.store import Store
 
 log = logging.getLogger(__name__)
 
-Poster = Callable[[str, Due, bool], Awaitable[bool]]  # (target, reminder, late) -> posted
+# (target, reminder, late) -> 'sent', or 'failed' (try again at the next tick)
+Poster = Callable[[str, Due, bool], Awaitable[str]]
 LEASE = "reminders"
 LEASE_TTL = timedelta(seconds=30)
 TICK_SECONDS = 10.0
@@ -32,8 +33,8 @@ class ReminderRunner:
 
     The ledger row is written before the post (INSERT OR IGNORE on the reminder's key and
     target), so neither a retried job, a restart nor a second process can post it twice. A
-    post that fails outright frees its row for the next try; one cut off mid-post (process
-    killed) stays claimed: never twice beats maybe twice.
+    post that fails (an error answer, no connection, no answer in time) frees its row for
+    the next try: nothing queued is lost. One cut off by a killed process stays claimed.
     """
 
     def __init__(
@@ -63,11 +64,11 @@ class ReminderRunner:
                 return "already"
             late = now - due.due_at > ON_TIME
             try:
-                posted = await self.poster(target, due, late)
+                outcome = await self.poster(target, due, late)
             except Exception as exc:  # the poster logs; here only the bookkeeping
                 log.error("reminder %s to %s failed: %s", due.key, target, type(exc).__name__)
-                posted = False
-            if posted:
+                outcome = "failed"
+            if outcome == "sent":
                 self.store.finish_delivery(
                     due.key, target, "late" if late else "sent", self.clock()
                 )

@@ -42,11 +42,15 @@ def nothing_secret_escapes(caplog):
     records = caplog.get_records("setup") + caplog.get_records("call")  # teardown starts afresh
     logged = "\n".join(f"{r.getMessage()} {r.exc_text or ''}" for r in records)
     assert TOKEN not in logged and SECRET not in logged, "a token reached the logs"
-    assert not CODE_LIKE.search(logged), f"a promo code reached the logs: {CODE_LIKE.search(logged).group(0)}"
+    assert not CODE_LIKE.search(logged), (
+        f"a promo code reached the logs: {CODE_LIKE.search(logged).group(0)}"
+    )
     for fake in FakeSlack.instances:
         for call in fake.of("chat.postMessage"):
             if str(call.params.get("channel", "")).startswith(("C", "G")):
-                assert not CODE_LIKE.search(json.dumps(call.params)), "a promo code was posted in a channel"
+                assert not CODE_LIKE.search(json.dumps(call.params)), (
+                    "a promo code was posted in a channel"
+                )
 
 
 @pytest.fixture

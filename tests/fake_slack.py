@@ -19,6 +19,7 @@ class Call:
     method: str
     params: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
+    status: int = 200  # what the fake answered
 
 
 class FakeSlack:
@@ -32,6 +33,7 @@ class FakeSlack:
         self.not_in_channel: set[str] = set()
         self.members: dict[str, set[str]] = {}
         self.limit: tuple[str, int] | None = None  # (method, calls per 1-second window)
+        self.delay = 0.0  # seconds to sit on every call (a Slack that times out)
         self._window = (0, 0)  # (second, calls in it)
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -98,6 +100,8 @@ class FakeSlack:
 
     async def handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if request.method == "GET":
             params = dict(request.query)
         elif request.content_type == "application/json":
@@ -119,6 +123,7 @@ class FakeSlack:
         for n, (name, status, retry_after) in enumerate(self.faults):
             if name in (method, "*"):
                 del self.faults[n]
+                self.calls[-1].status = status
                 headers = {"Retry-After": str(retry_after)} if status == 429 else {}
                 body = {"ok": False, "error": "ratelimited" if status == 429 else "internal_error"}
                 return web.json_response(body, status=status, headers=headers)

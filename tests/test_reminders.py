@@ -32,9 +32,9 @@ class Poster:
     async def __call__(self, target, due, late) -> bool:
         if self.fail:
             self.fail -= 1
-            return False
+            return "failed"
         self.posts.append((target, due.key, late))
-        return True
+        return "sent"
 
 
 def werner_reminders(store, minutes=10):

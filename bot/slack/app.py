@@ -62,8 +62,13 @@ def build_client(settings: Settings, gate: RateGate | None = None) -> AsyncWebCl
     return AsyncWebClient(
         token=settings.bot_token,
         base_url=settings.api_url,
-        timeout=10,
-        session=aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=64)),
+        timeout=int(settings.api_timeout),
+        # slack_sdk applies its timeout only to sessions it makes itself: this one needs its
+        # own, or a hung Slack holds every call for aiohttp's default of five minutes.
+        session=aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=64),
+            timeout=aiohttp.ClientTimeout(total=settings.api_timeout),
+        ),
         retry_handlers=[
             GatedRateLimitHandler(gate or RateGate(), max_retry_count=10),
             AsyncServerErrorRetryHandler(max_retry_count=2),

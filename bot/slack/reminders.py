@@ -64,8 +64,8 @@ class SlackReminders:
         data = self.services.store.load_event_data()
         return Context(data, self.services.clock(), None, slack_time(data.event.zone, None))
 
-    async def post(self, target: str, due: Due, late: bool) -> bool:
-        """The poster the scheduler calls: True once Slack has the message."""
+    async def post(self, target: str, due: Due, late: bool) -> str:
+        """The poster the scheduler calls: 'sent', or 'failed' (it is tried again)."""
         text = reminders.message(self.context(), due, late=late)
         blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
         if due.item is not None and due.kind in {"item", "moved"}:
@@ -76,7 +76,8 @@ class SlackReminders:
                 }
             )
         await self.gate.wait()
-        return await self.services.post(target, text, blocks) is not None
+        outcome, _ = await self.services.post_outcome(target, text, blocks)
+        return outcome
 
     # -- personal reminders ----------------------------------------------------------------------
 

@@ -100,15 +100,27 @@ class SlackServices:
         blocks: list[dict] | None = None,
         thread_ts: str | None = None,
     ) -> dict | None:
+        """chat.postMessage; None when it failed (logged, never raised)."""
+        return (await self.post_outcome(channel, text, blocks, thread_ts))[1]
+
+    async def post_outcome(
+        self,
+        channel: str,
+        text: str,
+        blocks: list[dict] | None = None,
+        thread_ts: str | None = None,
+    ) -> tuple[str, dict | None]:
+        """('sent', data), or ('failed', None): Slack answered with an error, could not be
+        reached, or did not answer in time (then it may or may not have posted it; a reminder
+        is sent again rather than lost)."""
         try:
-            return (
-                await self.client.chat_postMessage(
-                    channel=channel, text=text, blocks=blocks, thread_ts=thread_ts
-                )
-            ).data
+            response = await self.client.chat_postMessage(
+                channel=channel, text=text, blocks=blocks, thread_ts=thread_ts
+            )
+            return "sent", response.data
         except Exception as exc:
             log.error("chat.postMessage to %s failed: %s", channel, reason(exc))
-            return None
+            return "failed", None
 
     async def post_private(
         self,

@@ -114,9 +114,29 @@ class ReminderScheduler:
         if self.leader:
             self.store.release_lease(LEASE, self.holder)
 
+    def _free_dead_holder(self) -> None:
+        """A holder on this machine whose process is gone (killed, crashed) cannot renew: free
+        its lease now rather than after it expires, so a restart posts without a pause."""
+        holder = self.store.lease_holder(LEASE)
+        if not holder or holder == self.holder:
+            return
+        host, _, rest = holder.partition(":")
+        pid = rest.partition(":")[0]
+        if host != socket.gethostname() or not pid.isdigit():
+            return
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            log.info("the reminder lease holder %s is gone: taking over", holder)
+            self.store.release_lease(LEASE, holder)
+        except PermissionError:  # alive, another user's
+            pass
+
     async def tick(self) -> None:
         """Renew (or take over) the lease; re-plan after a data load or on becoming leader."""
         was_leader = self.leader
+        if not was_leader:
+            self._free_dead_holder()
         self.leader = self.store.take_lease(LEASE, self.holder, datetime.now(UTC), LEASE_TTL)
         if self.leader and not was_leader:
             log.info("this process now posts reminders (%s)", self.holder)
@@ -161,15 +181,16 @@ class ReminderScheduler:
         for job in self.scheduler.get_jobs():
             if job.id.startswith(JOB_PREFIXES) and job.id not in self._plan:
                 job.remove()  # an item moved or removed, a reminder cancelled
-        for due in overdue:  # due while we were away: late if still useful, else missed
-            await self.runner.fire(due)
+        # Due while we were away: late if still useful, else missed; all at once (the
+        # runner bounds how many posts are in flight).
+        await asyncio.gather(*(self.runner.fire(due) for due in overdue))
 
     async def _fire_key(self, key: str) -> None:
         due = self._plan.get(key)
         if due is None or not self.leader:
             return
         counts = await self.runner.fire(due)
-        log.info("reminder %s: %s", key, counts)
+        log.debug("reminder %s: %s", key, counts)
 
     def scheduled(self) -> list[str]:
         return sorted(

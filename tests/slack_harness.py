@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import time
+from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
@@ -198,7 +199,7 @@ class ServeProcess:
         import os
         import socket
         import sys
-        from pathlib import Path
+        import tempfile
 
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
@@ -213,9 +214,11 @@ class ServeProcess:
         }
         env.pop("SLACK_APP_TOKEN", None)
         root = Path(__file__).resolve().parent.parent
+        # stderr to a file, not a pipe: a pipe nobody reads fills up and blocks the server
+        self.log = tempfile.NamedTemporaryFile(prefix="confbot-serve-", suffix=".log", delete=False)  # noqa: SIM115 (open while it runs)
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "--db", self.db, "serve", "--now", self.now,
-            cwd=root, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+            cwd=root, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=self.log,
         )  # fmt: skip
         harness = Harness.__new__(Harness)
         harness.url, harness.fake = f"http://127.0.0.1:{port}", self.fake
@@ -234,4 +237,7 @@ class ServeProcess:
         await harness.session.close()
         if self.proc.returncode is None:
             self.proc.kill() if kill else self.proc.terminate()
-        _, self.stderr = await self.proc.communicate()
+        await self.proc.wait()
+        self.log.close()
+        self.stderr = Path(self.log.name).read_bytes()
+        Path(self.log.name).unlink()

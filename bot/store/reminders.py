@@ -162,6 +162,10 @@ class RemindersStore:
         except sqlite3.Error:
             return False
 
+    def lease_holder(self, name: str) -> str | None:
+        row = self.db.execute("SELECT holder FROM leases WHERE name = ?", [name]).fetchone()
+        return row[0] if row else None
+
     def release_lease(self, name: str, holder: str) -> None:
         with self.transaction():
             self.db.execute("DELETE FROM leases WHERE name = ? AND holder = ?", [name, holder])

@@ -26,7 +26,7 @@ def vegas(text: str) -> datetime:
 
 
 # What a promo code in these tests looks like, and the test tokens.
-CODE_LIKE = re.compile(r"\b(?:AWS25|AWS|BLD|HTTP|BENCH|CODE|NEW-CODE|C)-\d{4,}(?:-XYZ)?\b")
+CODE_LIKE = re.compile(r"\b(?:AWS25|AWS|BLD|HTTP|BENCH|CODE|NEW-CODE|RPL|MIX|C)-\d{4,}(?:-XYZ)?\b")
 
 
 @pytest.fixture(autouse=True)

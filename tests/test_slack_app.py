@@ -6,6 +6,7 @@ import json
 import logging
 import socket
 import time
+from datetime import timedelta
 
 import pytest
 
@@ -288,3 +289,52 @@ async def test_confbot_serve_runs_the_real_process(tmp_path):
     logged = server.stderr.decode()
     assert TOKEN not in logged and SECRET not in logged
     assert all(json.loads(line) for line in logged.splitlines() if line.startswith("{"))
+
+
+async def test_a_replayed_request_changes_nothing(slack):
+    """The same signed request sent again (a replay within the 5-minute window): no second
+    answer, and a replayed claim gives back the same code."""
+    event = {
+        "type": "message",
+        "channel": "D000ALICE",
+        "channel_type": "im",
+        "user": "U000ALICE",
+        "text": "lunch?",
+        "ts": "1.77",
+    }
+    body = json.dumps(
+        {
+            "type": "event_callback",
+            "event_id": "Ev0REPLAY1",
+            "team_id": "T000TEST",
+            "api_app_id": "A000TEST",
+            "event": event,
+        }
+    )
+    headers = slack.headers(body)
+    assert (await slack.post(body, headers))[0] == 200
+    assert (await slack.post(body, headers))[0] == 200  # the replay, byte for byte
+    await slack.fake.wait_for("chat.postMessage")
+    await asyncio.sleep(0.3)
+    assert len(slack.fake.of("chat.postMessage")) == 1
+    slack.services.store.import_codes(
+        "Replay", ["RPL-0000001", "RPL-0000002"], NOW - timedelta(hours=1)
+    )
+    from urllib.parse import urlencode
+
+    form = urlencode(
+        {
+            "command": "/conf",
+            "text": "credits",
+            "user_id": "U000ALICE",
+            "channel_id": "C000GENERAL",
+            "team_id": "T000TEST",
+            "response_url": slack.fake.response_url,
+            "trigger_id": "1.2.3",
+        }
+    )
+    headers = slack.headers(form, content_type="application/x-www-form-urlencoded")
+    first = json.loads((await slack.post(form, headers))[1])["text"]
+    again = json.loads((await slack.post(form, headers))[1])["text"]
+    assert "RPL-0000001" in first and "RPL-0000001" in again  # the same code, nothing more given
+    assert slack.services.store.campaign("Replay").codes_left == 1

@@ -23,6 +23,17 @@ def slack_ids(raw: str, name: str, pattern: str) -> tuple[str, ...]:
     return values
 
 
+def _number(text: str, name: str, most: float, unit: str) -> float:
+    """A positive number up to ``most``, or a ConfigError naming the setting."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= most:
+        raise ConfigError(f"{name}: '{text}' is not a number of {unit} (up to {most:g})")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     bot_token: str = field(repr=False)
@@ -77,24 +88,12 @@ class Settings:
         log_format = get("CONFBOT_LOG_FORMAT") or "text"
         if log_format not in {"text", "json"}:
             raise ConfigError("CONFBOT_LOG_FORMAT must be text or json")
-        rate_text = get("CONFBOT_POST_RATE") or "50"
-        try:
-            post_rate = float(rate_text)
-            if not 0 < post_rate <= 10_000:
-                raise ValueError
-        except ValueError:
-            raise ConfigError(
-                f"CONFBOT_POST_RATE: '{rate_text}' is not a number of messages per second"
-            ) from None
-        timeout_text = get("CONFBOT_API_TIMEOUT") or "10"
-        try:
-            api_timeout = float(timeout_text)
-            if not 0 < api_timeout <= 300:
-                raise ValueError
-        except ValueError:
-            raise ConfigError(
-                f"CONFBOT_API_TIMEOUT: '{timeout_text}' is not a number of seconds"
-            ) from None
+        post_rate = _number(
+            get("CONFBOT_POST_RATE") or "50", "CONFBOT_POST_RATE", 10_000, "messages per second"
+        )
+        api_timeout = _number(
+            get("CONFBOT_API_TIMEOUT") or "10", "CONFBOT_API_TIMEOUT", 300, "seconds"
+        )
         help_channel = get("CONFBOT_HELP_CHANNEL") or None
         if help_channel:
             slack_ids(help_channel, "CONFBOT_HELP_CHANNEL", r"[CG][A-Z0-9]{6,}")

@@ -48,6 +48,8 @@ def test_good_settings_and_defaults():
         ({**GOOD, "CONFBOT_HELP_CHANNEL": "#help"}, "CONFBOT_HELP_CHANNEL"),
         ({**GOOD, "CONFBOT_ANNOUNCE_CHANNELS": "C0123ABCD,general"}, "CONFBOT_ANNOUNCE_CHANNELS"),
         ({**GOOD, "CONFBOT_LOG_FORMAT": "xml"}, "CONFBOT_LOG_FORMAT"),
+        ({**GOOD, "CONFBOT_POST_RATE": "fast"}, "CONFBOT_POST_RATE"),
+        ({**GOOD, "CONFBOT_API_TIMEOUT": "0"}, "CONFBOT_API_TIMEOUT"),
     ],
 )
 def test_a_missing_or_malformed_setting_is_named(env, named):

@@ -172,8 +172,35 @@ def slack_sync(sample_db):
         status, _ = loop.run_until_complete(harness.send_event(event))
         return status
 
+    def send_form(form: dict) -> int:
+        from urllib.parse import urlencode
+
+        body = urlencode(form)
+        headers = harness.headers(body, content_type="application/x-www-form-urlencoded")
+        status, _ = loop.run_until_complete(harness.post(body, headers))
+        return status
+
+    send.form = send_form
     yield send
     status, body = loop.run_until_complete(harness.health())
     assert status == 200 and body["status"] == "ok"
     loop.run_until_complete(harness.stop())
     loop.close()
+
+
+@seed(20231202)
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    form=st.dictionaries(
+        st.sampled_from(
+            ["command", "text", "user_id", "channel_id", "team_id", "response_url", "payload"]
+        ),
+        st.text(max_size=40),
+        max_size=7,
+    ),
+)
+def test_slash_commands_and_button_payloads_with_odd_fields(slack_sync, form):
+    """Forms with missing fields, junk payload JSON, odd text: never a 500."""
+    assert slack_sync.form(form) < 500

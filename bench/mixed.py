@@ -3,8 +3,9 @@ button presses and credit claims together, at rising concurrency.
 
     python -m bench.mixed [--requests N] [--clients 50 200 1000]
 
-Prints p50 and p99 acknowledgement time (what Slack waits for: it wants 3 s at most) and
-requests per second at each concurrency.
+Prints p50 and p99 acknowledgement time (what Slack waits for: it wants 3 s at most),
+acknowledgements per second, and requests per second completed (the answer posted, App Home
+published), at each concurrency.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ async def run(path: Path, total: int, clients: int) -> dict[str, float]:
     counter = itertools.count()
     latencies: list[float] = []
     statuses: dict[int, int] = {}
+    sent = {"dm": 0, "home": 0, "button": 0, "claim": 0}
 
     async def one(kind: str, n: int) -> None:
         user = f"U{n:09d}"
@@ -65,6 +67,7 @@ async def run(path: Path, total: int, clients: int) -> dict[str, float]:
         else:
             status, _ = await harness.command("credits", user=user)
         latencies.append((time.perf_counter() - t0) * 1000)
+        sent[kind] += 1
         statuses[status] = statuses.get(status, 0) + 1
 
     async def client() -> None:
@@ -76,6 +79,11 @@ async def run(path: Path, total: int, clients: int) -> dict[str, float]:
         t0 = time.perf_counter()
         await asyncio.gather(*(client() for _ in range(clients)))
         elapsed = time.perf_counter() - t0
+        # and the work after the acks: every answer posted, every App Home published
+        await fake.wait_for("chat.postMessage", sent["dm"], timeout=300)
+        await fake.wait_for("views.publish", sent["home"], timeout=300)
+        await fake.wait_for("chat.postEphemeral", sent["button"] + 1, timeout=300)
+        done = time.perf_counter() - t0
     finally:
         await server.stop(harness)
         await fake.stop()
@@ -85,6 +93,7 @@ async def run(path: Path, total: int, clients: int) -> dict[str, float]:
         "ack_p50_ms": round(percentile(latencies, 50), 1),
         "ack_p99_ms": round(percentile(latencies, 99), 1),
         "requests_per_s": round(total / elapsed),
+        "completed_per_s": round(total / done),
         "statuses": statuses,
     }
 
@@ -106,7 +115,7 @@ def main() -> None:
         return
     for r in results:
         print(
-            f"{r['clients']:>5} clients: ack p50 {r['ack_p50_ms']} ms, p99 {r['ack_p99_ms']} ms, {r['requests_per_s']} requests/s, statuses {r['statuses']}"
+            f"{r['clients']:>5} clients: ack p50 {r['ack_p50_ms']} ms, p99 {r['ack_p99_ms']} ms; {r['requests_per_s']} acks/s, {r['completed_per_s']} completed/s; statuses {r['statuses']}"
         )
 
 

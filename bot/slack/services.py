@@ -3,6 +3,7 @@ the askers' time zones, and the posting helpers that never let a failed call kil
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -41,6 +42,9 @@ class SlackServices:
         self.reminders = None  # SlackReminders
         self.scheduler = None  # ReminderScheduler
         self._zones: dict[str, tuple[float, ZoneInfo | None]] = {}
+        # Work done after an ack waits its turn here, so that in a burst the event loop keeps
+        # time for acknowledging new requests (Slack wants each within 3 seconds).
+        self.work = asyncio.Semaphore(32)
 
     # -- deliveries ---------------------------------------------------------------------------
 

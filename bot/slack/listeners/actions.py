@@ -94,7 +94,8 @@ def register(app: AsyncApp, services: SlackServices) -> None:
         await ack()
         user, channel, _ = _where(body)
         question = str(action.get("value", ""))[:500]
-        _, fallback, blocks = await services.answer(user, question)
+        async with services.work:
+            _, fallback, blocks = await services.answer(user, question)
         if channel:
             await services.post_private(channel, user, fallback, blocks, respond=respond)
         else:  # App Home: answer in the DM with the bot

@@ -23,6 +23,31 @@ IGNORED_SUBTYPES = {
 }
 
 
+async def answer_mention(services: SlackServices, event: dict) -> None:
+    user, text = event.get("user", ""), str(event.get("text", ""))
+    answer, fallback, blocks = await services.answer(user, text)
+    if answer.intent == "credits":  # the code goes to the asker alone, never the channel
+        await services.credits.claim(user, event["channel"])
+        return
+    await services.post(
+        event["channel"], fallback, blocks, thread_ts=event.get("thread_ts") or event.get("ts")
+    )
+
+
+async def answer_dm(services: SlackServices, event: dict) -> None:
+    user, text = event.get("user", ""), str(event.get("text", ""))
+    if m := REMIND_ME.match(text):  # "remind me about Werner's keynote"
+        await services.post(
+            event["channel"], await services.reminders.remind(user, text[m.end() :])
+        )
+        return
+    answer, fallback, blocks = await services.answer(user, text)
+    if answer.intent == "credits":
+        await services.credits.claim(user, event["channel"])
+        return
+    await services.post(event["channel"], fallback, blocks)
+
+
 def register(app: AsyncApp, services: SlackServices) -> None:
     @app.event("app_mention")
     async def on_mention(event: dict, body: dict) -> None:
@@ -30,14 +55,8 @@ def register(app: AsyncApp, services: SlackServices) -> None:
             return
         if not services.first_delivery(body):
             return
-        user, text = event.get("user", ""), str(event.get("text", ""))
-        answer, fallback, blocks = await services.answer(user, text)
-        if answer.intent == "credits":  # the code goes to the asker alone, never the channel
-            await services.credits.claim(user, event["channel"])
-            return
-        await services.post(
-            event["channel"], fallback, blocks, thread_ts=event.get("thread_ts") or event.get("ts")
-        )
+        async with services.work:
+            await answer_mention(services, event)
 
     @app.event("message")
     async def on_message(event: dict, body: dict) -> None:
@@ -46,20 +65,12 @@ def register(app: AsyncApp, services: SlackServices) -> None:
             return
         if not services.first_delivery(body):
             return
-        user, text = event.get("user", ""), str(event.get("text", ""))
-        if m := REMIND_ME.match(text):  # "remind me about Werner's keynote"
-            await services.post(
-                event["channel"], await services.reminders.remind(user, text[m.end() :])
-            )
-            return
-        answer, fallback, blocks = await services.answer(user, text)
-        if answer.intent == "credits":
-            await services.credits.claim(user, event["channel"])
-            return
-        await services.post(event["channel"], fallback, blocks)
+        async with services.work:
+            await answer_dm(services, event)
 
     @app.event("app_home_opened")
     async def on_home_opened(event: dict, body: dict) -> None:
         if event.get("tab", "home") != "home" or not services.first_delivery(body):
             return
-        await publish_home(services, event["user"])
+        async with services.work:
+            await publish_home(services, event["user"])

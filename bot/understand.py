@@ -187,14 +187,31 @@ def correct(word: str) -> str:
         return word
     if word.endswith("s") and word[:-1] in VOCABULARY:  # a plural, not a typo
         return word
-    match = difflib.get_close_matches(word, VOCABULARY, n=1, cutoff=0.8)
-    if not match:
-        return word
-    # Short words differ by one letter from too many real words ('slack' is not 'snack'):
-    # for them only a dropped, doubled or swapped letter counts as a typo.
-    if len(word) <= 5 and not _one_slip(word, match[0]):
-        return word
-    return match[0]
+    for candidate in difflib.get_close_matches(word, VOCABULARY, n=3, cutoff=0.8):
+        # Similar is not enough ('parking' is not 'speaking', 'slack' is not 'snack'): a
+        # typo is one slip in a short word (a letter dropped, doubled or two swapped), one
+        # slip or one wrong letter in a longer one, at most two in a long one.
+        if len(word) <= 5:
+            ok = _one_slip(word, candidate)
+        else:
+            ok = _edits(word, candidate) <= (1 if len(word) <= 8 else 2)
+        if ok:
+            return candidate
+    return word
+
+
+def _edits(a: str, b: str) -> int:
+    """Edit distance counting a swap of neighbours as one edit (optimal string alignment)."""
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
 
 
 def _one_slip(typed: str, word: str) -> bool:

@@ -57,3 +57,16 @@ def test_unknown_questions_are_recorded_for_organizers(sample_db, q):
     assert not answer.confident and len(answer.suggestions) == 3
     assert "don't know" in answer.text
     assert sample_db.unanswered()[0]["example"] == q["ask"]
+
+
+def test_korean_askers_hear_the_unknown_and_help_in_korean(concierge):
+    from tests.conftest import vegas
+
+    unknown = concierge.ask("주차 어디서 해요?", vegas("2023-11-28T10:00"), record=False)
+    assert not unknown.confident and unknown.text.startswith("죄송해요")
+    assert concierge.ask("안녕", vegas("2023-11-28T10:00"), record=False).text.startswith(
+        "안녕하세요"
+    )
+    assert concierge.ask(
+        "where is parking", vegas("2023-11-28T10:00"), record=False
+    ).text.startswith("I don't know")

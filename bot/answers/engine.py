@@ -45,6 +45,16 @@ HELP = (
 )
 
 
+HELP_KO = (
+    "안녕하세요! 컨퍼런스 안내 봇이에요. 한국어나 영어로 물어보세요:\n"
+    "• 식사: _오늘 점심 어디?_, _만달레이베이 커피_\n"
+    "• 이동: _베네시안에서 만달레이베이 가는 셔틀_, _리플레이 가는 버스_\n"
+    "• 굿즈: _후드티 어디서 받아요?_\n"
+    "• 일정: _베르너 키노트 언제?_, _내일 아침 일정_\n"
+    "(답은 아직 영어로 드려요.)"
+)
+
+
 class Concierge:
     """Answers questions about the event in the store, on one code path for every surface."""
 
@@ -88,7 +98,8 @@ class Concierge:
         if q.zone:  # "what time is that in Korea time?"
             ctx.asker_zone = ZoneInfo(q.zone)
         if not q.text or GREETING.match(q.text.strip(" !.?")):
-            return Answer(HELP, intent="help", suggestions=list(EXAMPLES.values())[:3])
+            help_text = HELP_KO + "\n\n" + HELP if q.language == "ko" else HELP
+            return Answer(help_text, intent="help", suggestions=list(EXAMPLES.values())[:3])
         # A capitalized word the event never uses names something we know nothing about
         # ("the weather in Seattle"): never answer that confidently.
         unknown = [n for n in q.names if n not in lexicon.known]
@@ -178,6 +189,8 @@ class Concierge:
             f"{opening} I've passed your question on to the organizers.\n"
             "Maybe one of these helps: " + " · ".join(f"_{s}_" for s in suggestions)
         )
+        if q.language == "ko":  # the asker wrote in Korean: say it in Korean first
+            text = "죄송해요, 아직 답을 모르는 질문이에요. 운영진에게 전달해 두었어요.\n" + text
         return Answer(text, intent=q.topic or "unknown", confident=False, suggestions=suggestions)
 
     @staticmethod

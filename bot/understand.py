@@ -242,6 +242,45 @@ COMMON_NAMES = {
 }  # fmt: skip
 
 
+# Words that ask or describe but name nothing: a question made of these and the event's
+# own words is one we may answer; any other word names something we know nothing about.
+PLAIN_WORDS = frozenset(
+    """a an the is are was were be been being am do does did done can could will would should
+    may might must shall i me my mine we us our you your he she it its they them their this that
+    these those there here what whats where wheres when whens which who whom whose how why if
+    or and but so to of in on at for from by with about as into onto over under near nearby
+    around after before until till during between than then also too very really just still
+    yet ever even only any some all every each most more less much many few lot lots please
+    thanks thank hi hey hello sorry ok okay yes no not dont cant isnt arent doesnt get got go
+    goes going gone come comes coming take takes taking make makes need needs want wants wanna
+    like know tell show find found look looking see give keep catch bring leave leaving arrive
+    arriving stay start starts starting begin begins end ends ending finish finishes open opens
+    opening opened close closes closing closed run runs running serve served serving provided
+    available happen happens happening held hold use help ask asked time times hour hours minute
+    minutes min mins day days week weeks year years today tonight tonite tomorrow tomorow
+    tommorow tmrw tmr yesterday morning afternoon evening night noon midnight now currently soon
+    later early late next last first right left best good great new old big small long short
+    far quick quickly fast way ways place places spot thing things anything something
+    everything one ones people person someone anyone guys pm size sizes color colour closest
+    nearest different same other another again already maybe usually both either inside outside
+    back across walking distance""".split()  # noqa: SIM905 (a word list reads better as text)
+)
+
+
+def unknown_words(q: Question, known: set[str]) -> list[str]:
+    """English words in the question that neither the event nor plain English accounts for:
+    the name of something the event does not know ('vegans', 'gym', 'jassy')."""
+    phrase = set(q.when.phrase.split()) if q.when else set()
+    unknown = []
+    for word in q.words:
+        if not word.isascii() or not word.isalpha() or len(word) < 3 or word in phrase:
+            continue
+        stem = word[:-1] if word.endswith("s") else word
+        if not ({word, stem} & (known | PLAIN_WORDS)):
+            unknown.append(word)
+    return unknown
+
+
 def event_vocabulary(data: EventData) -> set[str]:
     """Every word the event's data uses, plus the topic words and common names."""
     texts: list[str] = [data.event.name]

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.answers import faq, meals, schedule, swag, transport, venues
 from bot.answers.base import Answer, Context, TimeFormatter
 from bot.store import Store
-from bot.understand import Lexicon, Question, understand
+from bot.understand import Lexicon, Question, understand, unknown_words
 
 log = logging.getLogger(__name__)
 
@@ -100,9 +100,10 @@ class Concierge:
         if not q.text or GREETING.match(q.text.strip(" !.?")):
             help_text = HELP_KO + "\n\n" + HELP if q.language == "ko" else HELP
             return Answer(help_text, intent="help", suggestions=list(EXAMPLES.values())[:3])
-        # A capitalized word the event never uses names something we know nothing about
-        # ("the weather in Seattle"): never answer that confidently.
-        unknown = [n for n in q.names if n not in lexicon.known]
+        # A word the event never uses, and plain English does not explain, names something we
+        # know nothing about ("the weather in Seattle", "vegan options", "Andy Jassy"): never
+        # answer that confidently.
+        unknown = [n for n in q.names if n not in lexicon.known] or unknown_words(q, lexicon.known)
         answer = None if unknown else self._answer(q, ctx)
         if answer is None or not answer.confident:
             answer = self._unsure(q, ctx, unknown)
@@ -184,7 +185,7 @@ class Concierge:
         suggestions = suggestions[:3]
         opening = "I don't know that one yet, sorry."
         if unknown_names:
-            opening = f"I don't know anything about {unknown_names[0].title()}, sorry."
+            opening = f"I don't know about '{unknown_names[0]}' here, sorry."
         text = (
             f"{opening} I've passed your question on to the organizers.\n"
             "Maybe one of these helps: " + " · ".join(f"_{s}_" for s in suggestions)

@@ -21,6 +21,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.serving import serve_with_codes
 from bot.store import Store
 
 
@@ -56,18 +57,7 @@ def store_rate(path: Path, n: int, rounds: int = 5) -> dict[str, float]:
 
 
 async def http_rate(path: Path, n: int, clients: int) -> dict[str, float]:
-    from tests.fake_slack import FakeSlack
-    from tests.slack_harness import ServeProcess
-
-    setup = Store(path)
-    setup.import_codes(
-        "bench-http", [f"HTTP-{i:07d}" for i in range(n)], datetime(2000, 1, 1, tzinfo=UTC)
-    )
-    setup.close()
-    fake = FakeSlack()
-    await fake.start()
-    server = ServeProcess(str(path), fake)
-    harness = await server.start()
+    fake, server, harness = await serve_with_codes(path, "HTTP", n)
     users = iter(f"U{i:09d}" for i in range(n))
     delivered = 0
 

@@ -16,12 +16,10 @@ import itertools
 import json
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.answers import percentile
-from bot.importers import SAMPLE_EVENT, load_file
-from bot.store import Store
+from bench.serving import serve_with_codes
 
 QUESTIONS = [
     "where is lunch today",
@@ -34,19 +32,7 @@ QUESTIONS = [
 
 
 async def run(path: Path, total: int, clients: int) -> dict[str, float]:
-    from tests.fake_slack import FakeSlack
-    from tests.slack_harness import ServeProcess
-
-    store = Store(path)
-    load_file(store, SAMPLE_EVENT)
-    store.import_codes(
-        "bench", [f"MIX-{i:07d}" for i in range(total)], datetime(2000, 1, 1, tzinfo=UTC)
-    )
-    store.close()
-    fake = FakeSlack()
-    await fake.start()
-    server = ServeProcess(str(path), fake)
-    harness = await server.start()
+    fake, server, harness = await serve_with_codes(path, "MIX", total)
     kinds = itertools.cycle(["dm", "dm", "home", "button", "claim"])
     counter = itertools.count()
     latencies: list[float] = []

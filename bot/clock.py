@@ -94,10 +94,6 @@ class When:
     is_now: bool = False
     phrase: str = ""
 
-    @property
-    def window(self) -> tuple[time, time] | None:
-        return PARTS_OF_DAY.get(self.part) if self.part else None
-
 
 WEEKDAYS_EN = {
     "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "weds": 2,

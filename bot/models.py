@@ -4,7 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
+
+# The values the event file's `kind` and `mode` fields may take (docs/event-file.md).
+MEAL_KINDS = ("breakfast", "lunch", "dinner", "coffee", "snacks")
+TRANSPORT_KINDS = ("shuttle", "bus", "coach", "monorail", "train", "metro", "tram", "ferry",
+                   "taxi", "rideshare")  # fmt: skip
+ROUTE_MODES = ("walk", *TRANSPORT_KINDS, "car")
+SCHEDULE_KINDS = ("keynote", "sessions", "party", "reception", "expo", "run", "badge", "help",
+                  "lounge", "activity", "facility", "other")  # fmt: skip
+
+# Text in other languages, per record: {"ko": {"title": "물품보관소", "notes": "…"}}.
+Translations = dict[str, dict[str, str]]
+
+
+def translated(record: Any, name: str, language: str) -> str:
+    """A text field of a record in ``language`` when the event gives it, else as written."""
+    texts = getattr(record, "translations", None) or {}
+    return texts.get(language, {}).get(name) or getattr(record, name)
 
 
 @dataclass(frozen=True)
@@ -14,6 +32,7 @@ class Event:
     first_day: date
     last_day: date
     source: str = ""
+    translations: Translations = field(default_factory=dict, compare=False)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -35,6 +54,7 @@ class Venue:
     directions: str = ""
     notes: str = ""
     source: str = ""
+    translations: Translations = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -48,6 +68,7 @@ class Route:
     minutes: int | None = None
     notes: str = ""
     source: str = ""
+    translations: Translations = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -61,6 +82,8 @@ class Meal:
     where: str = ""
     notes: str = ""
     source: str = ""
+    aliases: tuple[str, ...] = ()
+    translations: Translations = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -81,6 +104,9 @@ class Transport:
     where: str = ""
     notes: str = ""
     source: str = ""
+    aliases: tuple[str, ...] = ()
+    serves: tuple[str, ...] = ()  # schedule item ids it takes people to (the party buses)
+    translations: Translations = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -94,6 +120,8 @@ class Swag:
     eligible: str = "Everyone with a badge"
     notes: str = ""
     source: str = ""
+    aliases: tuple[str, ...] = ()
+    translations: Translations = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -110,6 +138,22 @@ class ScheduleItem:
     remind: bool = False
     channels: tuple[str, ...] = ()
     source: str = ""
+    aliases: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()  # ids of [[speakers]] records
+    translations: Translations = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A person on the programme: their role lets people say "the CTO's keynote"."""
+
+    id: str
+    name: str
+    role: str = ""
+    aliases: tuple[str, ...] = ()
+    notes: str = ""
+    source: str = ""
+    translations: Translations = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -119,6 +163,8 @@ class Faq:
     answer: str
     keywords: tuple[str, ...] = ()
     source: str = ""
+    questions: tuple[str, ...] = ()  # other ways people ask it
+    translations: Translations = field(default_factory=dict, compare=False)
 
 
 @dataclass
@@ -132,6 +178,7 @@ class EventData:
     transport: list[Transport] = field(default_factory=list)
     swag: list[Swag] = field(default_factory=list)
     schedule: list[ScheduleItem] = field(default_factory=list)
+    speakers: list[Speaker] = field(default_factory=list)
     faq: list[Faq] = field(default_factory=list)
 
     def venue(self, venue_id: str | None) -> Venue | None:

@@ -76,6 +76,7 @@ keywords = ["wifi", "와이파이"]
         "transport": 1,
         "swag": 1,
         "schedule": 1,
+        "speakers": 0,
         "faq": 1,
     }
     data = fresh_db.load_event_data()
@@ -210,3 +211,94 @@ def test_adding_without_replace_updates_by_id(tmp_path, sample_db):
     assert sample_db.counts() == before
     werner = next(s for s in sample_db.load_event_data().schedule if s.id == "keynote-werner")
     assert werner.start == vegas("2023-11-30T09:00")
+
+
+def test_every_record_takes_aliases_and_korean_text(tmp_path, fresh_db):
+    path = write(
+        tmp_path,
+        """
+[[schedule]]
+title = "Cloakroom"
+title_ko = "물품보관소"
+aliases = ["Coat check", "cloak room"]
+kind = "facility"
+venue = "hall"
+where = "Level 1"
+where_ko = "1층"
+days = [2024-12-02, 2024-12-03]
+
+[[speakers]]
+name = "Jane Doe"
+role = "CTO"
+aliases = ["Jane", "제인"]
+
+[[schedule]]
+title = "Opening keynote"
+kind = "keynote"
+speaker = "Jane"
+venue = "hall"
+start = 2024-12-02T09:00:00
+
+[[transport]]
+name = "Party bus"
+kind = "bus"
+stops = ["hall"]
+serves = ["Opening keynote"]
+days = [2024-12-02]
+first = "7:00 AM"
+last = "9:00 AM"
+
+[[faq]]
+question = "Is there wifi?"
+questions = ["how do I get online", "와이파이 있어요?"]
+answer = "Yes: network ConfWiFi."
+answer_ko = "네: ConfWiFi 네트워크예요."
+""",
+    )
+    load_file(fresh_db, path)
+    data = fresh_db.load_event_data()
+    cloak = next(i for i in data.schedule if i.title == "Cloakroom")
+    assert cloak.aliases == ("Coat check", "cloak room")
+    assert cloak.translations == {"ko": {"title": "물품보관소", "where": "1층"}}
+    # days without start and end: open all day
+    assert cloak.start.astimezone(data.event.zone).hour == 0
+    assert cloak.end.astimezone(data.event.zone).strftime("%H:%M") == "23:59"
+    keynote = next(i for i in data.schedule if i.kind == "keynote")
+    assert keynote.speaker == "Jane Doe" and keynote.speakers == ("jane-doe",)
+    assert data.speakers[0].role == "CTO"
+    assert data.transport[0].serves == (keynote.id,)
+    assert data.faq[0].questions == ("how do I get online", "와이파이 있어요?")
+    assert data.faq[0].translations["ko"]["answer"].startswith("네")
+
+
+@pytest.mark.parametrize(
+    "body, field, hint",
+    [
+        (
+            '[[schedule]]\ntitle = "K"\nkind = "keynot"\nstart = 2024-12-02T09:00:00',
+            "kind",
+            "keynote",
+        ),
+        (
+            '[[meals]]\nvenue = "hall"\nkind = "supper"\ndays = [2024-12-02]\nstart = "6 PM"\nend = "8 PM"',
+            "kind",
+            "valid: breakfast",
+        ),
+        ('[[routes]]\nfrom = "hall"\nto = "hall"\nmode = "buss"', "mode", "bus"),
+        (
+            '[[transport]]\nname = "X"\nkind = "shutle"\nstops = ["hall"]\ndays = [2024-12-02]\nfirst = "7 AM"\nlast = "8 AM"',
+            "kind",
+            "shuttle",
+        ),
+        (
+            '[[transport]]\nname = "X"\nserves = ["nothing"]\nstops = ["hall"]\ndays = [2024-12-02]\nfirst = "7 AM"\nlast = "8 AM"',
+            "serves",
+            "not a [[schedule]]",
+        ),
+    ],
+)
+def test_kinds_and_modes_are_checked_with_a_did_you_mean(tmp_path, fresh_db, body, field, hint):
+    with pytest.raises(LoadError) as err:
+        load_file(fresh_db, write(tmp_path, body))
+    assert err.value.field == field and hint in err.value.problem
+    assert fresh_db.is_empty()

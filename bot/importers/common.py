@@ -7,6 +7,8 @@ import unicodedata
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from rapidfuzz import fuzz, process
+
 ESTIMATE_NOTE = "(Time is an estimate, not an official figure.)"
 
 
@@ -93,3 +95,16 @@ def with_estimate(notes: str, estimate: bool) -> str:
     if not estimate or ESTIMATE_NOTE in notes:
         return notes
     return f"{notes} {ESTIMATE_NOTE}".strip()
+
+
+def choice(value: str, valid: tuple[str, ...], what: str = "value") -> str:
+    """``value`` when it is one of ``valid``, else a ValueError that names the valid ones and
+    the nearest ('keynot': did you mean 'keynote'?). rapidfuzz's ratio finds the nearest; it
+    is the same library the answers use for typos."""
+    key = value.strip().lower()
+    if key in valid:
+        return key
+    listed = ", ".join(valid)
+    best = process.extractOne(key, valid, scorer=fuzz.ratio, score_cutoff=60)
+    hint = f": did you mean '{best[0]}'?" if best else ""
+    raise ValueError(f"'{value}' is not a known {what}{hint} (valid: {listed})")

@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
-from datetime import date
+from dataclasses import replace
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.importers.common import (
     LoadError,
+    choice,
     parse_clock,
     parse_day,
     parse_moment,
@@ -19,23 +21,59 @@ from bot.importers.common import (
     span_on,
     with_estimate,
 )
-from bot.models import Event, EventData, Faq, Meal, Route, ScheduleItem, Swag, Transport, Venue
+from bot.lang import DEFAULT, LANGUAGES
+from bot.models import (
+    MEAL_KINDS,
+    ROUTE_MODES,
+    SCHEDULE_KINDS,
+    TRANSPORT_KINDS,
+    Event,
+    EventData,
+    Faq,
+    Meal,
+    Route,
+    ScheduleItem,
+    Speaker,
+    Swag,
+    Translations,
+    Transport,
+    Venue,
+)
 
-SECTIONS = ("venues", "routes", "meals", "transport", "swag", "schedule", "faq")
+SECTIONS = ("venues", "routes", "meals", "transport", "swag", "schedule", "speakers", "faq")
+# Text fields that may also be given in another language: `title_ko = "…"`.
+TRANSLATABLE = {
+    "event": ("name",),
+    "venues": ("name", "directions", "notes"),
+    "routes": ("notes",),
+    "meals": ("where", "notes"),
+    "transport": ("name", "where", "notes"),
+    "swag": ("item", "where", "eligible", "notes"),
+    "schedule": ("title", "where", "notes"),
+    "speakers": ("name", "role", "notes"),
+    "faq": ("question", "answer"),
+}
 KNOWN_FIELDS = {
     "event": {"name", "tz", "first_day", "last_day", "source"},
     "venues": {"id", "name", "aliases", "features", "directions", "notes", "source"},
     "routes": {"id", "from", "to", "mode", "minutes", "notes", "source", "estimate"},
     "meals": {"venue", "venues", "kind", "days", "start", "end", "where", "notes", "source",
-              "estimate"},
+              "estimate", "aliases"},
     "transport": {"id", "kind", "name", "stops", "days", "first", "last", "every_minutes",
-                  "ride_minutes", "where", "notes", "source", "estimate", "hours"},
+                  "ride_minutes", "where", "notes", "source", "estimate", "hours", "aliases",
+                  "serves"},
     "swag": {"id", "item", "venue", "where", "days", "start", "end", "eligible", "notes",
-             "source", "estimate"},
-    "schedule": {"id", "kind", "title", "speaker", "venue", "where", "start", "end", "days",
-                 "notes", "remind", "channels", "source", "estimate"},
-    "faq": {"id", "question", "answer", "keywords", "source"},
+             "source", "estimate", "aliases"},
+    "schedule": {"id", "kind", "title", "speaker", "speakers", "venue", "where", "start", "end",
+                 "days", "notes", "remind", "channels", "source", "estimate", "aliases"},
+    "speakers": {"id", "name", "role", "aliases", "notes", "source"},
+    "faq": {"id", "question", "questions", "answer", "keywords", "source"},
 }  # fmt: skip
+for _section, _fields in TRANSLATABLE.items():
+    KNOWN_FIELDS[_section] |= {f"{f}_{lang}" for f in _fields for lang in LANGUAGES}
+
+
+ALL_DAY = (time(0), time(23, 59))
 
 
 class _Record:
@@ -77,6 +115,25 @@ class _Record:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.fail(field, "must be a list of text")
         return tuple(v.strip() for v in value if v.strip())
+
+    def translations(self) -> Translations:
+        """The section's text fields given in other languages: {"ko": {"title": "…"}}."""
+        found: Translations = {}
+        for lang in LANGUAGES:
+            if lang == DEFAULT:
+                continue
+            texts = {f: self.text(f"{f}_{lang}") for f in TRANSLATABLE[self.section]}
+            texts = {f: v for f, v in texts.items() if v}
+            if texts:
+                found[lang] = texts
+        return found
+
+    def choice(self, field: str, valid: tuple[str, ...], default: str | None = None) -> str:
+        value = self.text(field, required=default is None, default=default or "")
+        try:
+            return choice(value, valid, field)
+        except ValueError as exc:
+            raise self.fail(field, str(exc)) from None
 
     def integer(self, field: str) -> int | None:
         value = self.raw.get(field)
@@ -183,7 +240,14 @@ def read_event_file(path: str | Path, known_venues: set[str] = frozenset()) -> E
     last_day = head.convert("last_day", parse_day)
     if last_day < first_day:
         raise head.fail("last_day", "is before first_day")
-    event = Event(head.text("name", required=True), tz, first_day, last_day, head.text("source"))
+    event = Event(
+        head.text("name", required=True),
+        tz,
+        first_day,
+        last_day,
+        head.text("source"),
+        head.translations(),
+    )
     data = EventData(event=event)
 
     def records(section: str) -> list[_Record]:
@@ -207,13 +271,14 @@ def read_event_file(path: str | Path, known_venues: set[str] = frozenset()) -> E
                 directions=r.text("directions"),
                 notes=r.text("notes"),
                 source=r.text("source"),
+                translations=r.translations(),
             )
         )
     venues = set(known_venues) | {v.id for v in data.venues}
 
     for r in records("routes"):
         origin, destination = r.venue("from", venues), r.venue("to", venues)
-        mode = r.text("mode", required=True)
+        mode = r.choice("mode", ROUTE_MODES)
         data.routes.append(
             Route(
                 id=r.text("id") or f"{origin}-{destination}-{slug(mode)}",
@@ -223,11 +288,12 @@ def read_event_file(path: str | Path, known_venues: set[str] = frozenset()) -> E
                 minutes=r.integer("minutes"),
                 notes=with_estimate(r.text("notes"), r.flag("estimate")),
                 source=r.text("source"),
+                translations=r.translations(),
             )
         )
 
     for r in records("meals"):
-        kind = r.text("kind", required=True).lower()
+        kind = r.choice("kind", MEAL_KINDS)
         names = list(r.texts("venues")) or [r.text("venue", required=True)]
         meal_venues = [r.venue("venues", venues, n) for n in names]
         start, end = r.convert("start", parse_clock), r.convert("end", parse_clock)
@@ -246,9 +312,12 @@ def read_event_file(path: str | Path, known_venues: set[str] = frozenset()) -> E
                         where=r.text("where"),
                         notes=notes,
                         source=r.text("source"),
+                        aliases=r.texts("aliases"),
+                        translations=r.translations(),
                     )
                 )
 
+    services: list[tuple[_Record, list[Transport]]] = []
     for r in records("transport"):
         name = r.text("name", required=True)
         service = r.text("id") or slug(name)
@@ -279,13 +348,15 @@ def read_event_file(path: str | Path, known_venues: set[str] = frozenset()) -> E
         ):
             raise r.fail("ride_minutes", "must be minutes, or [least, most] minutes")
         notes = with_estimate(r.text("notes"), r.flag("estimate"))
+        kind = r.choice("kind", TRANSPORT_KINDS, default="shuttle")
+        runs = []
         for day in r.days(event):
             first, last = span_on(day, *overrides.get(day, (first_default, last_default)), zone)
-            data.transport.append(
+            runs.append(
                 Transport(
                     id=f"{service}@{day}",
                     service=service,
-                    kind=r.text("kind", default="shuttle").lower(),
+                    kind=kind,
                     name=name,
                     stops=stops,
                     day=day,
@@ -297,8 +368,11 @@ def read_event_file(path: str | Path, known_venues: set[str] = frozenset()) -> E
                     where=r.text("where"),
                     notes=notes,
                     source=r.text("source"),
+                    aliases=r.texts("aliases"),
+                    translations=r.translations(),
                 )
             )
+        services.append((r, runs))
 
     for r in records("swag"):
         item = r.text("item", required=True)
@@ -312,6 +386,8 @@ def read_event_file(path: str | Path, known_venues: set[str] = frozenset()) -> E
             eligible=r.text("eligible", default="Everyone with a badge"),
             notes=notes,
             source=r.text("source"),
+            aliases=r.texts("aliases"),
+            translations=r.translations(),
         )
         if "days" in r.raw:
             start, end = r.convert("start", parse_clock), r.convert("end", parse_clock)
@@ -321,12 +397,37 @@ def read_event_file(path: str | Path, known_venues: set[str] = frozenset()) -> E
         else:
             data.swag.append(Swag(id=base_id, **common))
 
+    for r in records("speakers"):
+        name = r.text("name", required=True)
+        data.speakers.append(
+            Speaker(
+                id=r.text("id") or slug(name),
+                name=name,
+                role=r.text("role"),
+                aliases=r.texts("aliases"),
+                notes=r.text("notes"),
+                source=r.text("source"),
+                translations=r.translations(),
+            )
+        )
+    speaker_ids = {key.lower(): s.id for s in data.speakers for key in (s.id, s.name, *s.aliases)}
+
     for r in records("schedule"):
         title = r.text("title", required=True)
         venue = r.venue("venue", venues) if r.raw.get("venue") else None
         base_id = r.text("id")
+        kind = r.choice("kind", SCHEDULE_KINDS, default="other")
+        who = [*r.texts("speaker"), *r.texts("speakers")]
+        linked = tuple(
+            dict.fromkeys(speaker_ids[w.lower()] for w in who if w.lower() in speaker_ids)
+        )
+        names = {s.id: s.name for s in data.speakers}
+        speaker = " and ".join(names.get(speaker_ids.get(w.lower(), ""), w) for w in who)
         if "days" in r.raw:  # the same hours on several days: one item a day
-            start_t, end_t = r.convert("start", parse_clock), r.convert("end", parse_clock)
+            if "start" not in r.raw and "end" not in r.raw:  # open all day
+                start_t, end_t = ALL_DAY
+            else:
+                start_t, end_t = r.convert("start", parse_clock), r.convert("end", parse_clock)
             spans = [span_on(day, start_t, end_t, zone) for day in r.days(event)]
         else:
             start = r.convert("start", lambda v: parse_moment(v, zone))
@@ -342,19 +443,35 @@ def read_event_file(path: str | Path, known_venues: set[str] = frozenset()) -> E
             data.schedule.append(
                 ScheduleItem(
                     id=item_id,
-                    kind=r.text("kind", default="other").lower(),
+                    kind=kind,
                     title=title,
                     start=start,
                     end=end,
-                    speaker=r.text("speaker"),
+                    speaker=speaker,
                     venue=venue,
                     where=r.text("where"),
                     notes=with_estimate(r.text("notes"), r.flag("estimate")),
                     remind=r.flag("remind"),
                     channels=r.texts("channels"),
                     source=r.text("source"),
+                    aliases=r.texts("aliases"),
+                    speakers=linked,
+                    translations=r.translations(),
                 )
             )
+
+    # What each service takes people to ("the buses to the party"), by item id or title.
+    items: dict[str, list[str]] = {}
+    for i in data.schedule:
+        for key in {i.id, i.id.split("@")[0], i.title}:
+            items.setdefault(key.lower(), []).append(i.id)
+    for r, runs in services:
+        serves: list[str] = []
+        for name in r.texts("serves"):
+            if name.lower() not in items:
+                raise r.fail("serves", f"names '{name}', which is not a [[schedule]] id or title")
+            serves += items[name.lower()]
+        data.transport += [replace(run, serves=tuple(dict.fromkeys(serves))) for run in runs]
 
     for r in records("faq"):
         question = r.text("question", required=True)
@@ -365,6 +482,8 @@ def read_event_file(path: str | Path, known_venues: set[str] = frozenset()) -> E
                 answer=r.text("answer", required=True),
                 keywords=r.texts("keywords"),
                 source=r.text("source"),
+                questions=r.texts("questions"),
+                translations=r.translations(),
             )
         )
     return data

@@ -22,6 +22,7 @@ from bot.models import (
     Meal,
     Route,
     ScheduleItem,
+    Speaker,
     Swag,
     Transport,
     Venue,
@@ -36,6 +37,7 @@ TABLES: dict[type, str] = {
     Transport: "transport",
     Swag: "swag",
     ScheduleItem: "schedule",
+    Speaker: "speakers",
     Faq: "faq",
 }
 
@@ -49,6 +51,8 @@ def _encode(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, tuple):
         return json.dumps(list(value), ensure_ascii=False)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if isinstance(value, bool):
         return int(value)
     return value
@@ -65,6 +69,8 @@ def _decode(kind: str, value: Any) -> Any:
         return date.fromisoformat(value)
     if "tuple" in kind:
         return tuple(json.loads(value))
+    if kind == "Translations":
+        return json.loads(value)
     if kind == "bool":
         return bool(value)
     return value
@@ -174,11 +180,18 @@ class CoreStore:
 
     def event(self) -> Event | None:
         row = self.db.execute(
-            "SELECT name, tz, first_day, last_day, source FROM event WHERE id = 1"
+            "SELECT name, tz, first_day, last_day, source, translations FROM event WHERE id = 1"
         ).fetchone()
         if row is None:
             return None
-        return Event(row[0], row[1], date.fromisoformat(row[2]), date.fromisoformat(row[3]), row[4])
+        return Event(
+            row[0],
+            row[1],
+            date.fromisoformat(row[2]),
+            date.fromisoformat(row[3]),
+            row[4],
+            json.loads(row[5]),
+        )
 
     def is_empty(self) -> bool:
         return self.event() is None
@@ -198,16 +211,18 @@ class CoreStore:
                 for table in TABLES.values():
                     self.db.execute(f"DELETE FROM {table}")
             self.db.execute(
-                "INSERT INTO event (id, name, tz, first_day, last_day, source) "
-                "VALUES (1, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                "INSERT INTO event (id, name, tz, first_day, last_day, source, translations) "
+                "VALUES (1, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
                 "name = excluded.name, tz = excluded.tz, first_day = excluded.first_day, "
-                "last_day = excluded.last_day, source = excluded.source",
+                "last_day = excluded.last_day, source = excluded.source, "
+                "translations = excluded.translations",
                 [
                     data.event.name,
                     data.event.tz,
                     data.event.first_day.isoformat(),
                     data.event.last_day.isoformat(),
                     data.event.source,
+                    _encode(data.event.translations),
                 ],
             )
             for table in TABLES.values():

@@ -146,4 +146,28 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (hour, answered)
     );
     """,
+    # 7: every record may carry other names and Korean text; speakers; what a bus serves;
+    # other phrasings of an FAQ question.
+    """
+    ALTER TABLE event ADD COLUMN translations TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE venues ADD COLUMN translations TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE routes ADD COLUMN translations TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE meals ADD COLUMN aliases TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE meals ADD COLUMN translations TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE transport ADD COLUMN aliases TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE transport ADD COLUMN serves TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE transport ADD COLUMN translations TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE swag ADD COLUMN aliases TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE swag ADD COLUMN translations TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE schedule ADD COLUMN aliases TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE schedule ADD COLUMN speakers TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE schedule ADD COLUMN translations TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE faq ADD COLUMN questions TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE faq ADD COLUMN translations TEXT NOT NULL DEFAULT '{}';
+    CREATE TABLE speakers (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL DEFAULT '',
+        aliases TEXT NOT NULL DEFAULT '[]', notes TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL DEFAULT '', translations TEXT NOT NULL DEFAULT '{}'
+    );
+    """,
 ]

@@ -87,4 +87,6 @@ if __name__ == "__main__":  # python -m tests.question_sets [--show] [SET...]
         if show and not held_out:
             for q, verdict, answer in results:
                 if verdict != "right":
-                    print(f"  {verdict}: {q['ask']!r}\n    {answer.text[:300]!r}")
+                    want = "unknown" if q.get("unknown") else q["expect"]
+                    print(f"  {verdict}: {q['ask']!r} now={q.get('now', '')} want={want}")
+                    print(f"    {answer.text[:300]!r}")

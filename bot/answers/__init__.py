@@ -1,4 +1,4 @@
-"""Answers: one module per topic, each taking the event and the time now; no Slack here."""
+"""Answers: the concierge and one module per topic; no Slack imports here."""
 
 from bot.answers.base import Answer, Context
 from bot.answers.engine import Concierge

@@ -1,14 +1,18 @@
-"""What every topic shares: the Answer, the context it is computed in, and how times read."""
+"""What every answer shares: the Answer, the context it is computed in (the event, the
+time, the asker's language and zone), and how names, times and days read."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.clock import fmt_day, fmt_span, fmt_time
-from bot.models import EventData
+from bot.lang import Catalog, catalog
+from bot.lang.format import Formatter, Markup
+from bot.models import EventData, translated
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 @dataclass
@@ -20,6 +24,7 @@ class Answer:
     confident: bool = True
     suggestions: list[str] = field(default_factory=list)
     title: str = ""
+    language: str = "en"
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -30,64 +35,88 @@ class Answer:
         }
 
 
-TimeFormatter = Callable[[datetime], str]
-
-
 @dataclass
 class Context:
-    """Everything a topic needs to answer: the event, the time now and the asker's zone.
+    """Everything an answer needs: the event, the time now, the asker's language and zone.
 
     ``now`` is in UTC, like every instant the store returns (fast to compare); ``today``
-    and everything shown are in the event's zone. ``moment_formatter`` renders one time;
-    surfaces swap it (Slack shows each reader's own time).
+    and everything shown are in the event's zone.
     """
 
     data: EventData
     now: datetime
     asker_zone: ZoneInfo | None = None
-    moment_formatter: TimeFormatter | None = None
+    language: str = "en"
+    markup: Markup | None = None
+
+    def __post_init__(self) -> None:
+        self.now = self.now.astimezone(UTC)
+        self.today = self.now.astimezone(self.zone).date()
+        self.cat: Catalog = catalog(self.language)
+        self.fmt = Formatter(self.cat, self.zone, self.asker_zone, self.markup)
 
     @property
     def zone(self) -> ZoneInfo:
         return self.data.event.zone
 
-    def __post_init__(self) -> None:
-        self.now = self.now.astimezone(UTC)
-        self.today = self.now.astimezone(self.zone).date()
+    def t(self, key: str, **values: object) -> str:
+        return self.cat.t(key, **values)
 
     def time(self, moment: datetime) -> str:
-        if self.moment_formatter is not None:
-            return self.moment_formatter(moment)
-        return fmt_time(moment, self.zone, self.asker_zone)
+        return self.fmt.time(moment)
+
+    def clock(self, moment: datetime) -> str:
+        return self.fmt.clock(moment)
 
     def span(self, start: datetime, end: datetime | None) -> str:
-        if self.moment_formatter is not None:
-            if end is None:
-                return self.moment_formatter(start)
-            return f"{self.moment_formatter(start)} - {self.moment_formatter(end)}"
-        return fmt_span(start, end, self.zone, self.asker_zone)
+        return self.fmt.span(start, end)
 
     def day(self, day: date) -> str:
         """'today (Tuesday, Nov 28)', 'tomorrow (…)', or 'on Thursday, Nov 30'."""
-        delta = (day - self.today).days
-        if delta == 0:
-            return f"today ({fmt_day(day)})"
-        if delta == 1:
-            return f"tomorrow ({fmt_day(day)})"
-        if delta == -1:
-            return f"yesterday ({fmt_day(day)})"
-        return f"on {fmt_day(day)}"
+        return self.fmt.day(day, self.today)
+
+    def weekday(self, day: date) -> str:
+        return self.fmt.weekday(day)
+
+    def join(self, items: list[str]) -> str:
+        return self.fmt.join(items)
+
+    def local_day(self, moment: datetime) -> date:
+        return moment.astimezone(self.zone).date()
+
+    # -- names, in the asker's language ---------------------------------------------------
+
+    def text(self, record: object, name: str) -> str:
+        """A record's text field in the asker's language, when the event gives it."""
+        return translated(record, name, self.language)
+
+    def name(self, record: object, name: str = "title") -> str:
+        """What to call a record: its name in the asker's language (the `_ko` field, else its
+        first alias in that script), else its name as written."""
+        given = getattr(record, name)
+        if self.language == "en":
+            return given
+        own = (getattr(record, "translations", None) or {}).get(self.language, {}).get(name)
+        if own:
+            return own
+        script = self.cat.script
+        if script is not None:
+            for alias in getattr(record, "aliases", ()):
+                if script.search(alias):
+                    return alias
+        return given
+
+    def venue_name(self, venue_id: str | None) -> str:
+        v = self.data.venue(venue_id)
+        return self.name(v, "name") if v else ""
 
     def venue(self, venue_id: str | None, where: str = "") -> str:
-        name = self.data.venue_name(venue_id)
+        """'The Venetian (Keynote hall)', or just one of the two."""
+        name = self.venue_name(venue_id)
         if name and where and where.lower() not in name.lower():
             return f"{name} ({where})"
-        return name or where or "the venue"
+        return name or where
 
 
-def join(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    items = [i for i in items if i]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+def first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,58 +1,73 @@
-"""The concierge: understands a question, picks the topic that answers it best, and owns
-up when it does not know (recording the question for the organizers)."""
+"""The concierge: one pass from a question to an answer.
+
+The question is understood once (``bot.understanding``). Candidates come from three places:
+the records it names (an item, a speaker, a swag item, a service, a venue), the generic
+concepts it names (lunch, shuttle, keynote, what's on…) and the FAQ. Each candidate says
+which of the question's words it accounts for and how strongly (``explain``); the one that
+accounts for the most words, by the strongest evidence, is rendered in the asker's
+language. It is confident only when it accounts for every word that names something:
+otherwise the bot says what it knows and what it does not, or that it does not know, and
+records the question for the organizers.
+"""
 
 from __future__ import annotations
 
 import logging
-import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.answers import faq, meals, schedule, swag, transport, venues
-from bot.answers.base import Answer, Context, TimeFormatter
+from bot.answers import faq, items, meals, schedule, swag, timezones, transport, venues
+from bot.answers.base import Answer, Context
+from bot.answers.suggestions import Suggestions
+from bot.lang import catalog, catalogs, detect
+from bot.lang.format import Markup
+from bot.models import EventData, ScheduleItem
 from bot.store import Store
-from bot.understand import Lexicon, Question, understand, unknown_words
+from bot.understanding import Question, Understanding
+from bot.understanding.lexicon import CONCEPTS, Lexicon
+from bot.understanding.normalize import normalize
+from bot.understanding.vocabulary import Mention, item_group
+from bot.understanding.words import lemmas
 
 log = logging.getLogger(__name__)
 
-STRONG = 2.5  # a topic score at or above this is a question we can answer with confidence
-COVERAGE = 0.6  # an FAQ entry must explain this share of the question's content words
+# What one of the question's words counts for, by what accounts for it.
+EXACT_NAME, NAME, GENERIC_NAME = 3.0, 2.0, 1.0
+CONCEPT, PLACE, ATTRIBUTE, EVIDENCE = 2.0, 1.5, 0.5, 1.0
+MIN_FAQ_SCORE = 2.0  # an FAQ entry needs more than plain words ("how", "people") to count
+MIN_FAQ_COVERAGE = 0.5  # …and to match at least half of one of its phrasings
 
-EXAMPLES = {
-    "meals": "Where is lunch today?",
-    "transport": "When is the next shuttle from The Venetian to Mandalay Bay?",
-    "swag": "Where do I get my hoodie?",
-    "keynote": "When is Werner's keynote?",
-    "party": "How do I get to re:Play?",
-    "expo": "When is the Expo open?",
-    "run": "When is the 5K run?",
-    "badge": "Where do I pick up my badge?",
-    "agenda": "What's on now?",
-    "venue": "Where is Caesars Forum?",
-    "credits": "Can I get AWS credits?",
-}
-GREETING = re.compile(
-    r"^(hi|hello|hey|yo|help|\?|안녕\S*|도움말?|도와줘\S*|헬프|what can you do\??)$"
-)
-
-HELP = (
-    "Hi! I'm the conference concierge. Ask me, in English or Korean:\n"
-    "• meals: _where is lunch today?_, _coffee near Mandalay Bay_\n"
-    "• getting around: _next shuttle from The Venetian to Mandalay Bay_, _how do I get to re:Play?_\n"
-    "• swag: _where do I get my hoodie?_\n"
-    "• the schedule: _when is Werner's keynote?_, _what's on tomorrow morning?_, _Expo hours_\n"
-    "• anything else: _can I walk up to a session?_, _time difference to Seoul_"
-)
+# Related kinds of service: asked for a taxi, the event's rideshare service answers.
+RELATED_SERVICES = {
+    "taxi": ("rideshare",), "rideshare": ("taxi",), "bus": ("shuttle", "coach"),
+    "shuttle": ("bus", "coach"), "coach": ("bus", "shuttle"), "metro": ("train", "tram", "monorail"),
+    "train": ("metro", "monorail"), "tram": ("metro",), "monorail": ("metro", "train"),
+}  # fmt: skip
 
 
-HELP_KO = (
-    "안녕하세요! 컨퍼런스 안내 봇이에요. 한국어나 영어로 물어보세요:\n"
-    "• 식사: _오늘 점심 어디?_, _만달레이베이 커피_\n"
-    "• 이동: _베네시안에서 만달레이베이 가는 셔틀_, _리플레이 가는 버스_\n"
-    "• 굿즈: _후드티 어디서 받아요?_\n"
-    "• 일정: _베르너 키노트 언제?_, _내일 아침 일정_\n"
-    "(답은 아직 영어로 드려요.)"
-)
+@dataclass
+class Candidate:
+    """One way to answer: what it accounts for, how strongly, and how to say it."""
+
+    topic: str  # the concepts it serves: schedule, meals, transport, swag, venue, faq…
+    words: dict[int, float]  # its own evidence: question word -> weight
+    rank: int  # breaks ties: records named > routes > FAQ > concepts > venues > text
+    render: Callable[[], Answer | None]
+    kinds: frozenset[str] = frozenset()  # kinds of the records it answers about
+    evidence: Callable[[], tuple[set[str], str]] = field(default=lambda: (set(), ""))
+    placed: bool = True  # it knows places and times: answers "where", "when", "near X"
+    matched: bool = False  # its words were matched loosely (FAQ, text): concepts may veto
+
+
+@dataclass
+class _State:
+    revision: int
+    data: EventData
+    understanding: Understanding
+    faq: faq.FaqIndex
+    suggestions: Suggestions
 
 
 class Concierge:
@@ -61,21 +76,26 @@ class Concierge:
     def __init__(self, store: Store):
         self.store = store
         self._lexicon: Lexicon | None = None
-        self._faq_index = faq.FaqIndex([])
-        self._lexicon_revision = -1
+        self._state: _State | None = None
 
-    def lexicon(self) -> Lexicon:
-        """The event's names and words, rebuilt when a load changes the data."""
-        self._refresh()
-        return self._lexicon
-
-    def _refresh(self) -> None:
+    def state(self) -> _State | None:
+        """The event and its indexes, rebuilt when a load changes the data."""
         revision = self.store.revision()
-        if self._lexicon is None or revision != self._lexicon_revision:
-            data = self.store.load_event_data()
-            self._lexicon = Lexicon(data)
-            self._faq_index = faq.FaqIndex(data.faq if data else [])
-            self._lexicon_revision = revision
+        if self._state is not None and self._state.revision == revision:
+            return self._state
+        data = self.store.load_event_data()
+        if data is None:
+            return None
+        if self._lexicon is None:
+            self._lexicon = Lexicon()
+        understanding = Understanding(data, self._lexicon)
+        index = faq.FaqIndex(data.faq, self._lexicon, understanding.reader)
+        self._state = _State(revision, data, understanding, index, Suggestions(data))
+        return self._state
+
+    def suggestions(self, language: str = "en") -> list[str]:
+        state = self.state()
+        return state.suggestions.defaults(language) if state else []
 
     def ask(
         self,
@@ -84,127 +104,573 @@ class Concierge:
         *,
         asker_zone: ZoneInfo | None = None,
         user_id: str = "",
-        moment_formatter: TimeFormatter | None = None,
+        markup: Markup | None = None,
         record: bool = True,
     ) -> Answer:
-        data = self.store.load_event_data()
-        if data is None:
-            return Answer(
-                "No event is loaded yet: an organizer needs to run `confbot load`.", "none", False
-            )
-        ctx = Context(data, now, asker_zone, moment_formatter)
-        lexicon = self.lexicon()
-        q = understand(text, now.astimezone(data.event.zone), data, lexicon)
-        if q.zone:  # "what time is that in Korea time?"
-            ctx.asker_zone = ZoneInfo(q.zone)
-        if not q.text or GREETING.match(q.text.strip(" !.?")):
-            help_text = HELP_KO + "\n\n" + HELP if q.language == "ko" else HELP
-            return Answer(help_text, intent="help", suggestions=list(EXAMPLES.values())[:3])
-        # A word the event never uses, and plain English does not explain, names something we
-        # know nothing about ("the weather in Seattle", "vegan options", "Andy Jassy"): never
-        # answer that confidently.
-        unknown = [n for n in q.names if n not in lexicon.known] or unknown_words(q, lexicon.known)
-        answer = None if unknown else self._answer(q, ctx)
-        if answer is None or not answer.confident:
-            answer = self._unsure(q, ctx, unknown)
+        state = self.state()
+        language = detect(normalize(text))
+        if state is None:
+            return Answer(catalog(language).t("no_event"), "none", False, language=language)
+        q = state.understanding.understand(text, now)
+        zone = asker_zone
+        if q.zone and not _is_timezone_question(q):  # "when is the keynote in Korea time?"
+            zone = ZoneInfo(q.zone)
+        ctx = Context(state.data, now, zone, q.language, markup)
+        if _is_greeting(q):
+            return state.suggestions.help(ctx)
+        answer = self._answer(q, ctx, state) or self._unsure(q, ctx, state)
+        if not answer.confident:
+            if not answer.suggestions:
+                answer.suggestions = state.suggestions.leads(ctx, q)
             if record:
                 self.store.record_unanswered(
-                    text[:2000], q.text[:500], ctx.now, q.topic or "", q.language, user_id
+                    text[:2000], q.text[:500], ctx.now, answer.intent, q.language, user_id
                 )
+        answer.language = q.language
         if record:
             self.store.count_question(ctx.now, answer.confident)
         return answer
 
-    def _answer(self, q: Question, ctx: Context) -> Answer | None:
-        best = faq.best_match(q, self._faq_index)
-        ranked = [t for t in q.ranked_topics() if q.scores[t] >= 1]
-        top_score = q.scores[ranked[0]] if ranked else 0.0
-        if best is not None and self._faq_wins(q, best, top_score):
-            return faq.render(best.faq)
+    # -- choosing ------------------------------------------------------------------------
 
-        for topic in ranked:
-            if q.scores[topic] < STRONG and not (topic == "venue" and q.venues):
+    def _answer(self, q: Question, ctx: Context, state: _State) -> Answer | None:
+        candidates = _candidates(q, ctx, state)
+        lexicon = state.understanding.lexicon
+        content = q.content
+        scored = []
+        for c in candidates:
+            got = explain(q, c, lexicon)
+            covered = content & set(got)
+            coverage = len(covered) / len(content) if content else 1.0
+            strength = sum(got.values())
+            scored.append((coverage, strength, -c.rank, id(c), c, got))
+        scored.sort(key=lambda s: s[:3], reverse=True)
+        for coverage, _, _, _, best, got in scored:
+            answer = best.render()
+            if answer is None:
                 continue
-            result = self._topic(topic, q, ctx)
-            if result is not None:
-                return result
-        if q.venues:
-            if q.origin and q.destination:
-                return transport.answer(q, ctx)
-            return venues.answer(q, ctx)
-        if best is not None and best.score >= STRONG and faq.coverage(q, best.faq) >= COVERAGE:
-            return faq.render(best.faq)
+            missing = sorted(content - set(got))
+            if not missing:
+                return answer
+            words = [q.words[i].typed for i in missing]
+            unknown = [w for w in words if w in q.unknown]
+            if unknown or coverage < 0.5:
+                return self._unsure(q, ctx, state, unknown or words)
+            what = ctx.join([ctx.t("partial_word", word=w) for w in words])
+            answer.text = ctx.t("partial", what=what) + "\n" + answer.text
+            answer.confident = False
+            return answer
         return None
 
-    @staticmethod
-    def _faq_wins(q: Question, best: faq.FaqMatch, top_score: float) -> bool:
-        """An FAQ entry beats the topics when its evidence is stronger: two keywords, or a
-        phrase, or one word when no topic is clear; and only when its keywords explain much
-        of what was asked ("print my ticket" is not a question about prices)."""
-        if best.score < max(top_score, STRONG):
-            return False
-        if best.hits < 2 and not best.phrases and top_score >= STRONG:
-            return False
-        return faq.coverage(q, best.faq) >= COVERAGE
+    def _unsure(
+        self, q: Question, ctx: Context, state: _State, unknown: list[str] | None = None
+    ) -> Answer:
+        """'I don't know' with leads from the event, never a confident guess."""
+        words = unknown if unknown is not None else q.unknown
+        opening = ctx.t("dont_know_about", word=words[0]) if words else ctx.t("dont_know")
+        leads = state.suggestions.leads(ctx, q)
+        text = f"{opening} {ctx.t('passed_on')}"
+        if leads:
+            text += f"\n{ctx.t('maybe_these')} " + " · ".join(f"_{s}_" for s in leads)
+        topic = next((CONCEPTS[h.name][0] for h in q.concepts), "unknown")
+        return Answer(text, intent=topic, confident=False, suggestions=leads, language=q.language)
 
-    def _topic(self, topic: str, q: Question, ctx: Context) -> Answer | None:
-        if topic == "meals":
-            return meals.answer(q, ctx)
-        if topic == "transport":
-            return transport.answer(q, ctx)
-        if topic == "swag":
-            return swag.answer(q, ctx)
-        if topic in {"keynote", "party", "expo", "run", "badge", "agenda"}:
-            return schedule.answer(q, ctx, topic)
-        if topic == "venue":
-            return venues.answer(q, ctx)
-        if topic == "credits":
-            return Answer(
-                "Promo credit codes are handed out in Slack: type `/conf credits` to claim yours "
-                "(one per person, delivered privately).",
-                intent="credits",
+
+def serves(c: Candidate, concept: str) -> bool:
+    """Whether a candidate answers about what a concept names (a lunch answer serves
+    'lunch' and 'food'; a keynote item serves 'keynote' and 'speaker')."""
+    topic, kind = CONCEPTS[concept]
+    if topic == "speaker":
+        return c.topic in {"schedule", "speaker"}
+    if c.topic == "speaker":
+        return topic == "schedule" and (kind is None or kind in c.kinds)
+    if topic != c.topic:
+        return False
+    return kind is None or not c.kinds or kind in c.kinds or (
+        topic == "transport" and bool(set(RELATED_SERVICES.get(kind, ())) & c.kinds)
+    )
+
+
+def explain(q: Question, c: Candidate, lexicon: Lexicon) -> dict[int, float]:
+    """The question's words a candidate accounts for, each with the weight of the evidence:
+    its own words; the concepts it serves; the places and attributes it can answer; and
+    words its records' own text holds ('recorded', 'parking'). A word a concept names
+    ('food', 'lost and found') is accounted for only by a candidate about that concept, or
+    one whose own text says it."""
+    got = dict(c.words)
+    claims: dict[int, str] = {}
+    for h in sorted(q.concepts, key=lambda h: len(h.words)):
+        for i in h.words:
+            claims[i] = h.name
+    for h in q.concepts:
+        if serves(c, h.name):
+            for i in h.words:
+                got[i] = max(got.get(i, 0.0), CONCEPT)
+    if c.matched:  # loose matches ("lost" in an FAQ about getting lost) yield to concepts
+        for i in list(got):
+            if i in claims and not serves(c, claims[i]):
+                del got[i]
+    if c.placed:
+        for m in q.mentions:
+            if m.ref.kind == "venue" and m.ref.key in q.venues:
+                for i in m.words:
+                    got[i] = max(got.get(i, 0.0), PLACE)
+        for h in q.attributes:
+            if h.name != "who" or c.topic in {"schedule", "speaker"}:
+                for i in h.words:
+                    got.setdefault(i, ATTRIBUTE)
+    missing = q.content - set(got)
+    if not missing:
+        return got
+    keys, raw = c.evidence()
+    if not keys and not raw:
+        return got
+    for i in missing:
+        w = q.words[i]
+        concept = claims.get(i)
+        if concept is not None:
+            hit = next(h for h in q.concepts if h.name == concept and i in h.words)
+            if len(hit.words) > 1 or " " in hit.phrase:
+                ok = hit.phrase in raw
+            else:
+                ok = bool(lexicon.group_words("concepts", concept) & keys) or w.word in raw
+        else:
+            groups = {h.name for h in q.synonyms if i in h.words}
+            ok = bool(w.keys & keys) or any(lexicon.group_words("synonyms", g) & keys for g in groups)
+            if not ok and w.language != "en":
+                ok = w.word in raw or any(
+                    g in raw for name in groups for g in lexicon.group_words("synonyms", name)
+                )
+        if ok:
+            got[i] = EVIDENCE
+    return got
+
+
+def _is_greeting(q: Question) -> bool:
+    text = q.text.strip(" !.?~")
+    if not text:
+        return True
+    return any(text in cat.greetings for cat in catalogs())
+
+
+def _is_timezone_question(q: Question) -> bool:
+    """Asked about time itself ('8 AM here is what in Seoul'), not about an event's time."""
+    if q.has_concept("timezone"):
+        return not any(m.ref.kind in {"item", "speaker"} and m.exact for m in q.mentions)
+    named = {h.name for h in q.concepts} - {"timezone"}
+    return not named and not any(m.exact or m.distinctive for m in q.mentions)
+
+
+# -- candidates ----------------------------------------------------------------------------
+
+
+def _mention_weight(m: Mention) -> float:
+    if m.exact:
+        return EXACT_NAME
+    if m.distinctive:
+        return GENERIC_NAME + NAME * m.coverage
+    return GENERIC_NAME * m.coverage
+
+
+def _evidence(*texts: str) -> Callable[[], tuple[set[str], str]]:
+    """A candidate's own text, read only when a question asks beyond its name."""
+
+    def read() -> tuple[set[str], str]:
+        raw = " ".join(normalize(t) for t in texts if t)
+        keys: set[str] = set()
+        for tok in raw.replace(",", " ").replace(".", " ").split():
+            keys |= lemmas(tok.strip(";:!?()'\""))
+        return keys, raw
+
+    return read
+
+
+def _item_texts(ctx: Context, group: list[ScheduleItem]) -> list[str]:
+    texts = []
+    for i in group:
+        texts += [i.title, i.notes, i.where, i.speaker, ctx.venue_name(i.venue), *i.aliases]
+        texts += [v for t in i.translations.values() for v in t.values()]
+        for s in ctx.data.speakers:
+            if s.id in i.speakers:
+                texts += [s.role, *s.aliases]
+    return texts
+
+
+def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
+    data = ctx.data
+    out: list[Candidate] = []
+    when = q.when
+    day = when.day if when and when.day else ctx.today
+    if when and when.moment:
+        moment = when.moment
+    elif day == ctx.today:
+        moment = ctx.now
+    else:
+        moment = datetime.combine(day, datetime.min.time(), tzinfo=ctx.zone)
+    places = q.near or q.venues
+    wants_next = q.has_attribute("next")
+    wants_all = q.has_attribute("all")
+    wants_last = q.has_attribute("last")
+    asks_open = q.has_attribute("hours")
+
+    # 1. Records the question names.
+    for m in q.mentions:
+        kind, key = m.ref.kind, m.ref.key
+        own = {i: _mention_weight(m) for i in m.words}
+        rank = 0 if m.exact or m.distinctive else 6
+        if kind == "item":
+            group = [i for i in data.schedule if item_group(i.kind, i.title) == key]
+            if group:
+                out.append(
+                    Candidate(
+                        "schedule",
+                        own,
+                        rank,
+                        _render_item(ctx, q, group, asks_open, places),
+                        frozenset({group[0].kind}),
+                        _evidence(*_item_texts(ctx, group)),
+                    )
+                )
+        elif kind == "speaker":
+            group = [i for i in data.schedule if key in i.speakers]
+            if group:
+                kinds = frozenset(i.kind for i in group)
+                out.append(
+                    Candidate(
+                        "speaker",
+                        {i: w * (0.8 if m.role else 1.0) for i, w in own.items()},
+                        rank,
+                        lambda group=group, kinds=kinds: schedule.by_kind(
+                            ctx, group, sorted(kinds), when, wants_next=wants_next,
+                            wants_all=True, intent=group[0].kind,
+                        ),
+                        kinds,
+                        _evidence(*_item_texts(ctx, group)),
+                    )
+                )
+        elif kind == "swag":
+            records = [s for s in data.swag if s.id.split("@")[0] == key]
+            out.append(
+                Candidate(
+                    "swag",
+                    own,
+                    rank,
+                    lambda key=key: swag.answer(ctx, [key], day, places),
+                    frozenset(),
+                    _evidence(*(f"{s.item} {s.notes} {s.where} {s.eligible}" for s in records)),
+                )
             )
-        return None
+        elif kind == "service":
+            runs = [t for t in data.transport if t.service == key]
+            out.append(
+                Candidate(
+                    "transport",
+                    own,
+                    rank,
+                    lambda runs=runs: _service_or_route(ctx, q, runs, day, moment, wants_last),
+                    frozenset({runs[0].kind}),
+                    _evidence(*(f"{t.name} {t.notes} {t.where}" for t in runs)),
+                )
+            )
+        elif kind == "meal":
+            out.append(
+                Candidate(
+                    "meals",
+                    own,
+                    rank,
+                    lambda key=key: meals.answer(ctx, key, when, places, _food_words()),
+                    frozenset({key}),
+                    _evidence(*(f"{x.notes} {x.where}" for x in data.meals if x.kind == key)),
+                )
+            )
+        elif kind == "venue" and key in q.venues and not (q.origin and q.destination):
+            v = data.venue(key)
+            out.append(
+                Candidate(
+                    "venue",
+                    own,
+                    4,
+                    lambda key=key: venues.answer(ctx, (key,)),
+                    frozenset(),
+                    _evidence(v.name, v.directions, v.notes, *v.features),
+                )
+            )
 
-    def _unsure(self, q: Question, ctx: Context, unknown_names: list[str]) -> Answer:
-        """'I don't know' with the three best leads, never a confident guess."""
-        suggestions: list[str] = []
-        for topic in q.ranked_topics():
-            if topic in EXAMPLES and EXAMPLES[topic] not in suggestions:
-                suggestions.append(EXAMPLES[topic])
-        words = faq.question_words(q)
-        for doc_type, doc_id, _score in self.store.search(words, limit=6) if words else []:
-            lead = self._lead(ctx, doc_type, doc_id)
-            if lead and lead not in suggestions:
-                suggestions.append(lead)
-        for example in EXAMPLES.values():
-            if len(suggestions) >= 3:
-                break
-            if example not in suggestions:
-                suggestions.append(example)
-        suggestions = suggestions[:3]
-        opening = "I don't know that one yet, sorry."
-        if unknown_names:
-            opening = f"I don't know about '{unknown_names[0]}' here, sorry."
-        text = (
-            f"{opening} I've passed your question on to the organizers.\n"
-            "Maybe one of these helps: " + " · ".join(f"_{s}_" for s in suggestions)
+    # 2. What the question's concepts select.
+    by_topic: dict[str, list] = {}
+    for h in q.concepts:
+        topic, kind = CONCEPTS[h.name]
+        by_topic.setdefault(topic, []).append((h, kind))
+    for topic, hits in by_topic.items():
+        words = frozenset().union(*(h.words for h, _ in hits))
+        kinds = [k for _, k in hits if k]
+        own = dict.fromkeys(words, CONCEPT)
+        if topic == "meals":
+            kind = kinds[0] if kinds else None
+            out.append(
+                Candidate(
+                    "meals",
+                    own,
+                    3,
+                    lambda kind=kind: meals.answer(ctx, kind, when, places, _food_words()),
+                    frozenset(kinds),
+                    _evidence(*(f"{x.notes} {x.where}" for x in data.meals)),
+                )
+            )
+        elif topic == "transport":
+            out.extend(_transport_candidates(q, ctx, own, kinds, day, moment, wants_last))
+        elif topic == "swag":
+            names = {h.name for h, _ in hits} - {"swag"}
+            out.append(
+                Candidate(
+                    "swag",
+                    own,
+                    3,
+                    lambda names=names: swag.answer(ctx, _swag_keys(ctx, state, names), day, places),
+                    frozenset(),
+                    _evidence(*(f"{s.item} {s.notes} {s.where} {s.eligible}" for s in data.swag)),
+                )
+            )
+        elif topic == "schedule":
+            chosen = _named_by_concepts(q, data, words, kinds)
+            out.append(
+                Candidate(
+                    "schedule",
+                    own,
+                    3,
+                    lambda chosen=chosen, kinds=kinds: schedule.by_kind(
+                        ctx, chosen, kinds, when, wants_next=wants_next, wants_all=wants_all,
+                        venues=places, intent=kinds[0],
+                    ),
+                    frozenset(kinds),
+                    _evidence(*_item_texts(ctx, chosen or [i for i in data.schedule if i.kind in kinds])),
+                )
+            )
+        elif topic == "speaker" and not any(m.ref.kind in {"speaker", "item"} for m in q.mentions):
+            chosen = [i for i in data.schedule if i.speaker]
+            if chosen:
+                out.append(
+                    Candidate(
+                        "speaker",
+                        own,
+                        3,
+                        lambda chosen=chosen: schedule.by_kind(
+                            ctx, chosen, sorted({i.kind for i in chosen}), when,
+                            wants_next=wants_next, wants_all=True, venues=places,
+                        ),
+                        frozenset(i.kind for i in chosen),
+                        _evidence(*_item_texts(ctx, chosen)),
+                    )
+                )
+        elif topic == "agenda":
+            out.append(
+                Candidate(
+                    "agenda", own, 3, lambda: schedule.agenda(ctx, when, places, wants_next)
+                )
+            )
+        elif topic == "venue" and q.venues:
+            out.append(Candidate("venue", own, 4, lambda: venues.answer(ctx, q.venues)))
+        elif topic == "credits":
+            out.append(
+                Candidate(
+                    "credits", own, 3, lambda: Answer(ctx.t("credits"), "credits"), placed=False
+                )
+            )
+    if q.zone and _is_timezone_question(q):
+        zone_words = {i: CONCEPT for i in q.zone_words}
+        zone_words.update({i: CONCEPT for h, _ in by_topic.get("timezone", []) for i in h.words})
+        out.append(
+            Candidate(
+                "timezone",
+                zone_words,
+                2,
+                lambda: timezones.answer(ctx, q.zone, when, _given_in_zone(q)),
+                placed=False,
+            )
         )
-        if q.language == "ko":  # the asker wrote in Korean: say it in Korean first
-            text = "죄송해요, 아직 답을 모르는 질문이에요. 운영진에게 전달해 두었어요.\n" + text
-        return Answer(text, intent=q.topic or "unknown", confident=False, suggestions=suggestions)
 
-    @staticmethod
-    def _lead(ctx: Context, doc_type: str, doc_id: str) -> str:
-        if doc_type == "faq":
-            return next((f.question for f in ctx.data.faq if f.id == doc_id), "")
-        if doc_type == "venue":
-            name = ctx.data.venue_name(doc_id)
-            return f"Where is {name}?" if name else ""
-        if doc_type == "schedule":
-            item = next((i for i in ctx.data.schedule if i.id == doc_id), None)
-            return f"When is {item.title}?" if item else ""
-        if doc_type == "swag":
-            item = next((s for s in ctx.data.swag if s.id == doc_id), None)
-            return f"Where do I get the {item.item}?" if item else ""
-        return ""
+    # 3. The FAQ.
+    for match in state.faq.match(q)[:3]:
+        if match.score < MIN_FAQ_SCORE or match.coverage < MIN_FAQ_COVERAGE:
+            continue
+        entry = match.faq
+        weight = match.score * match.coverage / max(len(match.words), 1)
+        out.append(
+            Candidate(
+                "faq",
+                dict.fromkeys(match.words, weight),
+                2,
+                lambda entry=entry: faq.render(ctx, entry, saved=entry.source == "organizers"),
+                frozenset(),
+                _evidence(entry.question, entry.answer, *entry.questions, *entry.keywords,
+                          *(v for t in entry.translations.values() for v in t.values())),
+                placed=False,
+                matched=True,
+            )
+        )
+
+    # 4. Words only some record's own text uses ("parking" in a venue's notes).
+    if not any(c.rank < 6 for c in out):
+        out.extend(_text_candidates(q, ctx, state))
+    return out
+
+
+def _named_by_concepts(q: Question, data: EventData, words: frozenset[int], kinds: list[str]):
+    """Items a concept's words name ("bingo", "expo", "yoga"), whatever their kind; else
+    every item of the concept's kinds."""
+    groups = {
+        m.ref.key
+        for m in q.mentions
+        if m.ref.kind == "item" and m.words & words and not (m.exact or m.distinctive)
+    }
+    named = [i for i in data.schedule if item_group(i.kind, i.title) in groups]
+    of_kind = [i for i in data.schedule if i.kind in kinds]
+    if named:
+        return sorted(set(named) | {i for i in of_kind if i in named or not named}, key=lambda i: i.start)
+    return of_kind
+
+
+def _swag_keys(ctx: Context, state: _State, concepts: set[str]) -> list[str]:
+    """Swag items whose own words name what was asked for ('후드' finds the hoodie)."""
+    if not concepts:
+        return []
+    lexicon = state.understanding.lexicon
+    wanted: set[str] = set()
+    for name in concepts:
+        wanted |= lexicon.group_words("concepts", name)
+    keys = []
+    for s in ctx.data.swag:
+        text = normalize(f"{s.item} {s.notes} {' '.join(s.aliases)}")
+        tokens = {k for tok in text.split() for k in lemmas(tok.strip(".,()"))}
+        if tokens & wanted or any(w in text for w in wanted if " " in w or not w.isascii()):
+            keys.append(s.id.split("@")[0])
+    return list(dict.fromkeys(keys))
+
+
+def _render_item(
+    ctx: Context, q: Question, group: list, asks_open: bool, places
+) -> Callable[[], Answer]:
+    def render() -> Answer:
+        answer = items.answer(ctx, group, q.when, asks_open=asks_open, venues=places)
+        if any(CONCEPTS[h.name][0] == "transport" for h in q.concepts):
+            extra = schedule.getting_there(ctx, group)
+            if extra:
+                answer.text += "\n" + extra
+            elif group[0].venue:
+                answer.text += "\n" + transport.getting_to(ctx, group[0].venue, ctx.today, ctx.now).text
+        return answer
+
+    return render
+
+
+def _service_or_route(ctx: Context, q: Question, runs, day, moment, wants_last) -> Answer:
+    """A service named ('the party bus'); from A to B on it when places are named."""
+    if q.origin and q.destination:
+        return transport.route_answer(ctx, q.origin, q.destination, day, moment, [runs[0].kind])
+    target = q.destination or (q.venues[0] if len(q.venues) == 1 else None)
+    if target:
+        return transport.getting_to(ctx, target, day, moment, [runs[0].kind])
+    return transport.service_answer(ctx, runs, day, moment, wants_last=wants_last)
+
+
+def _transport_candidates(
+    q: Question, ctx: Context, own: dict[int, float], kinds: list[str], day, moment, wants_last
+) -> list[Candidate]:
+    data = ctx.data
+    service_kinds = [k for k in kinds if k != "walk"]
+    evidence = _evidence(
+        *(f"{t.name} {t.notes} {t.where}" for t in data.transport), *(r.notes for r in data.routes)
+    )
+    kinds_set = frozenset(kinds)
+    if q.origin and q.destination and q.origin != q.destination:
+        return [
+            Candidate(
+                "transport",
+                own,
+                1,
+                lambda: transport.route_answer(ctx, q.origin, q.destination, day, moment, kinds),
+                kinds_set,
+                evidence,
+            )
+        ]
+    target = q.destination or (q.venues[0] if len(q.venues) == 1 else None)
+    if target:
+        return [
+            Candidate(
+                "transport",
+                own,
+                1,
+                lambda: transport.getting_to(ctx, target, day, moment, service_kinds),
+                kinds_set,
+                evidence,
+            )
+        ]
+    wanted = list(service_kinds)
+    if wanted and not transport.services_of(ctx, wanted):
+        wanted = [r for k in service_kinds for r in RELATED_SERVICES.get(k, ())]
+    return [
+        Candidate(
+            "transport",
+            own,
+            3,
+            lambda: transport.kinds_answer(ctx, wanted, day, moment, wants_last),
+            kinds_set | frozenset(wanted),
+            evidence,
+        )
+    ]
+
+
+def _places_of(q: Question) -> set[int]:
+    return {i for m in q.mentions if m.ref.kind == "venue" and m.ref.key in q.venues for i in m.words}
+
+
+def _text_candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
+    """Records whose own text holds the question's otherwise unexplained words."""
+    index = state.understanding.index
+    explained = _places_of(q)
+    for group in (q.mentions, q.concepts, q.attributes):
+        for h in group:
+            explained |= h.words
+    found: dict = {}
+    for i in sorted(q.content - explained):
+        for key in q.words[i].keys:
+            for ref in index.text_words.get(key, ()):
+                found.setdefault(ref, set()).add(i)
+    out = []
+    for ref, words in found.items():
+        render = _render_ref(ctx, q, ref)
+        if render is not None:
+            out.append(
+                Candidate("text", dict.fromkeys(words, EVIDENCE), 5, render, matched=True)
+            )
+    return out
+
+
+def _render_ref(ctx: Context, q: Question, ref) -> Callable[[], Answer | None] | None:
+    data = ctx.data
+    if ref.kind == "venue":
+        return lambda: venues.answer(ctx, (ref.key,))
+    if ref.kind == "item":
+        group = [i for i in data.schedule if item_group(i.kind, i.title) == ref.key]
+        return (lambda: items.answer(ctx, group, q.when)) if group else None
+    if ref.kind == "swag":
+        return lambda: swag.answer(ctx, [ref.key], ctx.today)
+    if ref.kind == "service":
+        runs = [t for t in data.transport if t.service == ref.key]
+        return lambda: transport.service_answer(ctx, runs, ctx.today, ctx.now)
+    return None
+
+
+def _given_in_zone(q: Question) -> bool:
+    """'8 AM Seoul time', 'KST 8시': the time is written in the zone named next to it."""
+    if not q.zone_words or not q.time_words:
+        return False
+    return 0 < min(q.zone_words) - max(q.time_words) <= 2 or 0 < min(q.time_words) - max(q.zone_words) <= 1
+
+
+def _food_words() -> set[str]:
+    words: set[str] = set()
+    for cat in catalogs():
+        for name in ("food", "drinks", "dinner", "snacks", "lunch"):
+            words.update(w for w in cat.concepts.get(name, ()) if " " not in w)
+    return words

@@ -1,91 +1,149 @@
-"""Everything else the event knows: FAQ entries matched by their keywords, then FTS5."""
+"""Everything else the event knows: its FAQ, matched on the words of each entry's questions
+(as lemmas, with everyday synonyms), its keywords, and answered in the asker's language."""
 
 from __future__ import annotations
 
+import math
+import re
+from collections import defaultdict
 from dataclasses import dataclass
 
-from bot.answers.base import Answer
+from bot.answers.base import Answer, Context
+from bot.lang import catalog, catalogs, detect
 from bot.models import Faq
-from bot.understand import Question
+from bot.understanding import Question
+from bot.understanding.lexicon import Lexicon
+from bot.understanding.normalize import normalize
+from bot.understanding.words import WordReader, cut_ending
 
-KEYWORD_WEIGHT = 4.5  # one FAQ keyword outweighs one topic word, not a topic word and a name
+PLAIN_WEIGHT = 0.3  # "how", "people": a little evidence, never enough alone
 
 
 @dataclass(frozen=True)
 class FaqMatch:
     faq: Faq
+    words: frozenset[int]  # question words the entry accounts for
     score: float
-    hits: int  # keywords found in the question
-    phrases: int  # of which phrases or Korean words: stronger evidence than one English word
-
-
-def match(q: Question, faq: Faq) -> FaqMatch:
-    score, hits, phrases = 0.0, 0, 0
-    for keyword in faq.keywords:
-        if q.has(keyword.lower()):
-            hits += 1
-            strong = " " in keyword or not keyword.isascii()
-            phrases += strong
-            score += KEYWORD_WEIGHT + (1.5 if strong else 0)
-    return FaqMatch(faq, score, hits, phrases)
+    coverage: float  # share of the entry's best phrasing the question matched
 
 
 class FaqIndex:
-    """FAQ entries by keyword, so a question looks up only the entries it can match."""
+    """FAQ entries by the words (lemmas and synonym groups) of their phrasings."""
 
-    def __init__(self, entries: list[Faq]):
-        self.by_word: dict[str, set[int]] = {}
-        self.phrases: dict[str, set[int]] = {}
+    def __init__(self, entries: list[Faq], lexicon: Lexicon, reader: WordReader):
         self.entries = entries
-        for n, entry in enumerate(entries):
+        self.lexicon = lexicon
+        self.reader = reader
+        self.plain = frozenset().union(*(c.plain for c in catalogs()))
+        self.phrasings: list[list[tuple[int, set[str]]]] = []  # per entry: (phrasing, features)
+        self.features: list[dict[str, float]] = []
+        df: dict[str, int] = defaultdict(int)
+        for entry in entries:
+            texts = [entry.question, *entry.questions]
+            texts += [t["question"] for t in entry.translations.values() if t.get("question")]
+            phrasings = [self._features(text) for text in texts]
+            keywords = set()
             for keyword in entry.keywords:
-                key = keyword.lower()
-                if " " in key or "-" in key or ":" in key or not key.isascii():
-                    self.phrases.setdefault(key, set()).add(n)
-                else:
-                    self.by_word.setdefault(key, set()).add(n)
+                keywords |= self._features(keyword)
+            every = set().union(*phrasings, keywords)
+            for feature in every:
+                df[feature] += 1
+            self.phrasings.append([(n, p) for n, p in enumerate(phrasings)] + [(-1, keywords)])
+            self.features.append({})
+        total = len(entries) or 1
+        self.weights = {
+            f: (PLAIN_WEIGHT if f.split(":", 1)[1] in self.plain else 1.0 + math.log(total / n))
+            for f, n in df.items()
+        }
+        self.by_feature: dict[str, set[int]] = defaultdict(set)
+        for n, phrasings in enumerate(self.phrasings):
+            for _, features in phrasings:
+                for f in features:
+                    self.by_feature[f].add(n)
 
-    def candidates(self, q: Question) -> list[Faq]:
-        found: set[int] = set()
-        for word in q.words:
-            found |= self.by_word.get(word, set())
-        for phrase, entries in self.phrases.items():
-            if q.has(phrase):
-                found |= entries
-        return [self.entries[n] for n in sorted(found)]
+    def _features(self, text: str) -> set[str]:
+        norm = normalize(text)
+        words = self.reader.words(norm)
+        features = set()
+        for w in words:
+            if w.language == "en":
+                features |= {f"w:{k}" for k in w.keys}
+            else:
+                features.add(f"k:{cut_ending(w.typed, catalog(w.language))}")
+        for hit in self.lexicon.synonym_hits(norm, words):
+            features.add(f"s:{hit.name}")
+        return features
+
+    def match(self, q: Question) -> list[FaqMatch]:
+        """Entries the question's words point at, best first."""
+        word_features: list[set[str]] = []
+        for w in q.words:
+            if w.language == "en":
+                word_features.append({f"w:{k}" for k in w.keys})
+            else:
+                word_features.append({f"k:{w.word}", f"k:{w.typed}"})
+        for hit in q.synonyms:
+            for i in hit.words:
+                word_features[i].add(f"s:{hit.name}")
+        korean = [i for i, w in enumerate(q.words) if w.language != "en" and len(w.word) >= 2]
+        candidates: set[int] = set()
+        for features in word_features:
+            for f in features:
+                candidates |= self.by_feature.get(f, set())
+        if korean:  # Korean: a stem inside an entry's word (주차 in 주차장)
+            for f, entries in self.by_feature.items():
+                if f.startswith("k:") and any(
+                    q.words[i].word in f[2:] or f[2:] in q.words[i].typed for i in korean if len(f) > 3
+                ):
+                    candidates |= entries
+        matches = []
+        for n in candidates:
+            best: FaqMatch | None = None
+            for _, features in self.phrasings[n]:
+                if not features:
+                    continue
+                got: set[str] = set()
+                explained: set[int] = set()
+                for i, wf in enumerate(word_features):
+                    hit = wf & features
+                    if not hit and q.words[i].language != "en" and len(q.words[i].word) >= 2:
+                        hit = {
+                            f
+                            for f in features
+                            if f.startswith("k:") and len(f) > 3
+                            and (q.words[i].word in f[2:] or f[2:] in q.words[i].typed)
+                        }
+                    if hit:
+                        got |= hit
+                        explained.add(i)
+                score = sum(self.weights.get(f, 1.0) for f in got)
+                total = sum(self.weights.get(f, 1.0) for f in features if not _is_plain(f, self.plain))
+                coverage = (
+                    sum(self.weights.get(f, 1.0) for f in got if not _is_plain(f, self.plain)) / total
+                    if total
+                    else 0.0
+                )
+                m = FaqMatch(self.entries[n], frozenset(explained), score, coverage)
+                if best is None or (m.score, m.coverage) > (best.score, best.coverage):
+                    best = m
+            if best is not None and best.score > 0:
+                matches.append(best)
+        return sorted(matches, key=lambda m: (-m.score, -m.coverage))
 
 
-def best_match(q: Question, index: FaqIndex) -> FaqMatch | None:
-    """The FAQ entry whose keywords the question hits most, if any."""
-    matches = [m for m in (match(q, f) for f in index.candidates(q)) if m.hits]
-    return max(matches, key=lambda m: m.score) if matches else None
+def _is_plain(feature: str, plain: frozenset[str]) -> bool:
+    return feature.split(":", 1)[1] in plain
 
 
-def render(faq: Faq) -> Answer:
-    return Answer(faq.answer, intent="faq", title=faq.question)
+def render(ctx: Context, faq: Faq, saved: bool = False) -> Answer:
+    text = ctx.text(faq, "answer")
+    if saved:
+        text += "\n" + ctx.t("from_organizers")
+    return Answer(text, intent="faq", title=ctx.text(faq, "question"))
 
 
-STOP_WORDS = set(
-    ["a", "an", "the", "is", "are", "was", "were", "be", "been", "am", "do", "does", "did", "can", "could", "will", "would", "should", "may", "might", "i", "me", "my", "we", "our", "you", "your", "it", "its", "this", "that", "these", "those", "there", "here", "what", "what's", "whats", "where", "when", "which", "who", "whom", "how", "why", "if", "or", "and", "but", "so", "to", "of", "in", "on", "at", "for", "from", "by", "with", "about", "as", "get", "got", "go", "going", "just", "still", "any", "some", "anything", "something", "please", "thanks", "hi", "hey", "need", "want", "know", "tell", "let", "much", "many", "very", "really", "also", "yet", "ok", "okay", "than", "then", "now", "today", "not", "no", "yes", "뭐", "뭐야", "어디", "어디서", "어디에", "언제", "어떻게", "몇", "몇시", "있어요", "있나요", "있어", "해요", "하나요", "돼요", "되나요", "인가요", "알려줘", "알려주세요", "좀", "요", "나", "저", "제", "우리", "그", "이", "거", "것"]
-)  # fmt: skip
+def question_language(faq: Faq) -> str:
+    return detect(normalize(faq.question))
 
 
-def content_words(q: Question) -> list[str]:
-    return [w for w in q.words if w not in STOP_WORDS]
-
-
-def coverage(q: Question, faq: Faq) -> float:
-    """The share of the question's content words that the entry explains (its matched
-    keywords, its question or its answer)."""
-    words = content_words(q)
-    if not words:
-        return 0.0
-    matched = [k.lower() for k in faq.keywords if q.has(k.lower())]
-    entry = f"{faq.question} {faq.answer}".lower()
-    covered = [w for w in words if w in entry or any(w in k or k in w for k in matched)]
-    return len(covered) / len(words)
-
-
-def question_words(q: Question) -> str:
-    """The words worth searching for: no stop words, no one-letter leftovers."""
-    return " ".join(content_words(q))
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")

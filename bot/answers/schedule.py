@@ -1,247 +1,186 @@
-"""The schedule: keynotes, re:Play, the Expo, the 5K, badge pickup, and what is on when."""
+"""The schedule by kind (keynotes, parties, the Expo, activities…) and by time: what is on
+now, next, or on a day or part of a day."""
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime, time, timedelta
+from collections import defaultdict
+from datetime import datetime, timedelta
 
-from bot.answers.base import Answer, Context, join
+from bot.answers import items as item_answers
+from bot.answers.base import Answer, Context, first_upper
 from bot.answers.transport import ride
-from bot.clock import PARTS_OF_DAY
+from bot.clock import When
 from bot.models import ScheduleItem
-from bot.understand import Question
-
-TOPIC_KINDS = {
-    "keynote": ("keynote",),
-    "party": ("party", "reception"),
-    "expo": ("expo",),
-    "run": ("run",),
-    "badge": ("badge",),
-}
-# Other ways people name a keynote: Korean spellings and roles.
-NAME_ALIASES = {
-    "베르너": "werner", "보겔스": "vogels", "셀립스키": "selipsky", "아담": "adam",
-    "스와미": "swami", "데산티스": "desantis", "피터": "peter", "cto": "werner",
-    "ceo": "selipsky", "mnl": "monday", "werners": "werner", "vogel": "vogels",
-}  # fmt: skip
-GENERIC_TITLE_WORDS = {"keynote", "keynotes", "and", "the", "dr", "of"}
-
-
-LABELS = {
-    "keynote": "keynote",
-    "party": "party",
-    "expo": "Expo",
-    "run": "5K",
-    "badge": "badge pickup",
-}
-
-
-def _window(ctx: Context, day, part: str) -> tuple[datetime, datetime]:
-    start, end = PARTS_OF_DAY[part]
-    return datetime.combine(day, start, tzinfo=ctx.zone), datetime.combine(
-        day, end, tzinfo=ctx.zone
-    )
-
-
-def describe(ctx: Context, item: ScheduleItem, *, notes: bool = True) -> str:
-    """'*Title* (Speaker): Thursday, Nov 30, 8:30 AM - 10:30 AM PST at The Venetian (Hall).'"""
-    start_day = item.start.astimezone(ctx.zone).date()
-    who = f" ({item.speaker})" if item.speaker and item.speaker not in item.title else ""
-    tense = ""
-    end = item.end or item.start
-    if end < ctx.now:
-        tense = " [over]"
-    elif item.start <= ctx.now:
-        tense = " [on now]"
-    text = f"*{item.title}*{who}{tense}: {ctx.day(start_day)}, {ctx.span(item.start, item.end)}"
-    place = ctx.venue(item.venue, item.where)
-    if place:
-        text += f" at {place}"
-    text += "."
-    if notes and item.notes:
-        text += f" {item.notes}"
-    return text
-
-
-def _match_speaker(q: Question, items: list[ScheduleItem]) -> list[ScheduleItem]:
-    """Keynotes whose speaker or title the question names ('Werner', '베르너', 'the CEO')."""
-    wanted = {NAME_ALIASES.get(w, w) for w in q.words}
-    wanted |= {english for korean, english in NAME_ALIASES.items() if korean in q.text}
-    chosen = []
-    for item in items:
-        words = re.findall(r"\w+", f"{item.title} {item.speaker}".lower())
-        if wanted & (set(words) - GENERIC_TITLE_WORDS):
-            chosen.append(item)
-    return chosen
-
-
-def _on_day(ctx: Context, items: list[ScheduleItem], day) -> list[ScheduleItem]:
-    return [
-        i
-        for i in items
-        if i.start.astimezone(ctx.zone).date()
-        <= day
-        <= (i.end or i.start).astimezone(ctx.zone).date()
-    ]
-
-
-def _replay_buses(ctx: Context) -> str:
-    buses = [t for t in ctx.data.transport if t.kind == "replay-bus"]
-    if not buses:
-        return ""
-    b = buses[0]
-    stops = [ctx.data.venue_name(v) for v in b.stops if v != "festival-grounds"]
-    return (
-        f"*Getting there*: re:Play buses from {join(stops)}, {ctx.span(b.first_run, b.last_run)}; "
-        f"{ride(b)}. {b.where}."
-    )
-
-
-def _run_coaches(ctx: Context) -> str:
-    coaches = [t for t in ctx.data.transport if t.kind == "coach"]
-    if not coaches:
-        return ""
-    c = coaches[0]
-    return f"*Coaches*: from {join([ctx.data.venue_name(v) for v in c.stops])} starting {ctx.time(c.first_run)}. {c.where}."
-
-
-def _topic_answer(q: Question, ctx: Context, topic: str) -> Answer | None:
-    kinds = TOPIC_KINDS[topic]
-    items = [i for i in ctx.data.schedule if i.kind in kinds]  # the store keeps them in time order
-    if not items:
-        return None
-    chosen: list[ScheduleItem] = []
-    if topic == "keynote":
-        chosen = _match_speaker(q, items)
-    day_given = q.when is not None and q.when.phrase and not q.when.is_now
-    if day_given:
-        on_day = _on_day(ctx, chosen or items, q.when.day)
-        if venue_items := [i for i in on_day if not q.venues or i.venue in q.venues]:
-            on_day = venue_items
-        part = ""
-        if q.when.part:  # "tonight", "tomorrow morning": only what overlaps that window
-            part = f" {q.when.part}"
-            lo, hi = _window(ctx, q.when.day, q.when.part)
-            on_day = [i for i in on_day if i.start < hi and (i.end or i.start) > lo]
-        if not on_day:
-            label = LABELS[topic]
-            text = f"There is no {label} {ctx.day(q.when.day)}{part}."
-            later = [
-                i
-                for i in items
-                if i.start.astimezone(ctx.zone).date() >= q.when.day and i.start > ctx.now
-            ]
-            others = later[:1] if later else items
-            lead = "Next" if later else "It was"
-            text += f" {lead}:\n" + "\n".join(describe(ctx, i, notes=False) for i in others)
-            return Answer(text, intent=topic)
-        chosen = on_day
-    if not chosen and q.venues and topic == "badge":
-        chosen = [i for i in items if i.venue in q.venues]
-    if not chosen:
-        upcoming = [i for i in items if (i.end or i.start) >= ctx.now]
-        if topic in {"keynote", "expo"} and not q.has("all", "every", "모든", "전체", "list"):
-            chosen = upcoming[:1] if "next" in q.flags or upcoming else []
-            if chosen and topic == "keynote":
-                rest = [i for i in upcoming[1:]]
-                text = "Next keynote: " + describe(ctx, chosen[0])
-                if rest:
-                    text += "\nAfter that:\n" + "\n".join(
-                        describe(ctx, i, notes=False) for i in rest
-                    )
-                return Answer(text, intent=topic, title=chosen[0].title)
-        chosen = chosen or items
-    lines = [describe(ctx, i) for i in chosen]
-    for item in chosen:
-        if (item.end or item.start) < ctx.now and item.kind == "keynote":
-            lines.append("It is recorded: watch it on YouTube or in the AWS Events app.")
-            break
-    if topic == "party":
-        buses = _replay_buses(ctx)
-        if q.has("bus", "buses", "shuttle", "get", "버스", "셔틀", "가는", "가요"):
-            lines.insert(0, buses)
-        else:
-            lines.append(buses)
-    if topic == "run":
-        lines.append(_run_coaches(ctx))
-    return Answer("\n".join(line for line in lines if line), intent=topic, title=chosen[0].title)
-
+from bot.understanding.vocabulary import item_group
 
 # What a person scanning "what's on" wants to see first.
-KIND_RANK = ["keynote", "party", "expo", "run", "reception", "badge", "help", "lounge"]
+KIND_RANK = ["keynote", "party", "reception", "expo", "run", "activity", "sessions", "lounge",
+             "help", "facility", "badge", "other"]  # fmt: skip
 MAX_LISTED = 8
 
 
+def getting_there(ctx: Context, chosen: list[ScheduleItem]) -> str:
+    """The services the event runs to these items (the party buses, the race coaches)."""
+    ids = {i.id for i in chosen}
+    services = [t for t in ctx.data.transport if ids & set(t.serves)]
+    if not services:
+        return ""
+    by_service: dict[str, list] = defaultdict(list)
+    for t in services:
+        by_service[t.service].append(t)
+    lines = []
+    for runs in by_service.values():
+        day_runs = [t for t in runs if t.day >= ctx.today] or runs
+        t = day_runs[0]
+        targets = {i.venue for i in chosen}
+        stops = [ctx.venue_name(v) for v in t.stops if v not in targets]
+        text = ctx.t(
+            "service_to_item",
+            name=ctx.name(t, "name"),
+            stops=ctx.join(stops) or ctx.venue_name(t.stops[0]) if t.stops else "",
+            span=ctx.span(t.first_run, t.last_run),
+            ride=ride(ctx, t) or "",
+        ).replace("; .", ".")
+        where = ctx.text(t, "where")
+        if where:
+            text += f" {where}."
+        lines.append(ctx.t("getting_there", text=text))
+    return "\n".join(lines)
+
+
+def by_kind(
+    ctx: Context,
+    chosen: list[ScheduleItem],
+    kinds: list[str],
+    when: When | None,
+    *,
+    wants_next: bool,
+    wants_all: bool,
+    venues: tuple[str, ...] = (),
+    intent: str = "schedule",
+) -> Answer | None:
+    """Items of some kinds ('the keynote', 'parties tonight'), or the given ones."""
+    items = chosen or [i for i in ctx.data.schedule if i.kind in kinds]
+    if not items:
+        label = ctx.join([ctx.t(f"label_{k}") for k in kinds])
+        return Answer(ctx.t("kind_none", label=label), intent=intent, confident=False)
+    groups = {item_group(i.kind, i.title) for i in items}
+    if len(groups) == 1:
+        answer = item_answers.answer(ctx, items, when, venues=venues, intent=intent)
+        extra = getting_there(ctx, items)
+        if extra:
+            answer.text += "\n" + extra
+        return answer
+    if item_answers.asks_day(when) or (when is not None and when.part and not when.is_now):
+        lo, hi = item_answers.window(ctx, when)
+        on_day = item_answers.during(items, lo, hi)
+        if venues:
+            on_day = [i for i in on_day if i.venue in venues] or on_day
+        if not on_day:
+            label = ctx.join([ctx.t(f"label_{k}") for k in kinds])
+            part = ctx.t(f"part_{when.part}") if when.part else ""
+            text = ctx.t("kind_none_on_day", label=label, day=ctx.day(when.day), part=part)
+            later = [i for i in items if i.start >= lo]
+            head, shown = ("kind_next", later[:1]) if later else ("kind_it_was", items[-1:])
+            text += f" {ctx.t(head)}\n" + "\n".join(
+                item_answers.describe(ctx, i, notes=False) for i in shown
+            )
+            return Answer(text, intent=intent)
+        return Answer("\n".join(highlights(ctx, on_day)), intent=intent)
+    upcoming = [i for i in items if (i.end or i.start) >= ctx.now]
+    if wants_next:  # "the next keynote": the next to start, not the one on now
+        upcoming = [i for i in items if i.start > ctx.now] or upcoming
+    if not upcoming:
+        return Answer("\n".join(highlights(ctx, items)), intent=intent)
+    if wants_next or (not wants_all and kinds == ["keynote"]):
+        first, rest = upcoming[0], upcoming[1:]
+        label = ctx.t(f"label_{first.kind}")
+        text = ctx.t("next_keynote", label=label, line=item_answers.describe(ctx, first))
+        if rest and not wants_next:
+            text += f"\n{ctx.t('after_that')}\n" + "\n".join(
+                item_answers.describe(ctx, i, notes=False) for i in rest[:MAX_LISTED]
+            )
+        return Answer(text, intent=intent, title=ctx.name(first))
+    lines = highlights(ctx, upcoming)
+    extra = getting_there(ctx, upcoming)
+    if extra:
+        lines.append(extra)
+    return Answer("\n".join(lines), intent=intent)
+
+
+def _rank(item: ScheduleItem) -> int:
+    return KIND_RANK.index(item.kind) if item.kind in KIND_RANK else len(KIND_RANK)
+
+
 def highlights(ctx: Context, items: list[ScheduleItem]) -> list[str]:
-    """The most notable items first, at most MAX_LISTED lines, and a count of the rest: on
-    a day of 500 sessions nobody reads 500 lines on a phone."""
-    ranked = sorted(
-        items,
-        key=lambda i: (KIND_RANK.index(i.kind) if i.kind in KIND_RANK else len(KIND_RANK), i.start),
-    )
-    shown = sorted(ranked[:MAX_LISTED], key=lambda i: i.start)
-    lines = [describe(ctx, i, notes=False) for i in shown]
+    """The most notable first, the same thing in several places on one line, at most
+    MAX_LISTED lines and a count of the rest: on a day of 500 sessions nobody reads 500
+    lines on a phone."""
+    grouped: dict[tuple, list[ScheduleItem]] = defaultdict(list)
+    for i in items:
+        grouped[(i.kind, i.title, i.start, i.end)].append(i)
+    ranked = sorted(grouped.values(), key=lambda g: (_rank(g[0]), g[0].start))
+    shown = sorted(ranked[:MAX_LISTED], key=lambda g: g[0].start)
+    lines = []
+    for group in shown:
+        line = item_answers.describe(ctx, group[0], notes=False)
+        if len(group) > 1:
+            places = ctx.join([ctx.venue_name(i.venue) for i in group if i.venue])
+            first_place = ctx.venue(group[0].venue, ctx.text(group[0], "where"))
+            if first_place:
+                line = line.replace(first_place, places, 1)
+        lines.append(line)
     rest = ranked[MAX_LISTED:]
     if rest:
-        kinds = sorted({i.kind for i in rest})
-        lines.append(f"…and {len(rest)} more ({join(kinds)}): ask me about one by name or topic.")
+        lines.append(ctx.t("and_more", count=len(rest)))
     return lines
 
 
-def agenda(q: Question, ctx: Context) -> Answer:
-    """What's on now, what's next, or what's on a day or part of a day (at a venue, if named)."""
+def agenda(ctx: Context, when: When | None, venues: tuple[str, ...], wants_next: bool) -> Answer:
+    """What's on now, what's next, or what's on a day or part of a day (at a venue)."""
     items = ctx.data.schedule  # in time order
-    meals_all = ctx.data.meals
-    if q.venues:
-        items = [i for i in items if i.venue in q.venues]
-        meals_all = [m for m in meals_all if m.venue in q.venues]
-    when = q.when
-    if "next" in q.flags and (when is None or not when.phrase):
+    meals = ctx.data.meals
+    if venues:
+        items = [i for i in items if i.venue in venues]
+        meals = [m for m in meals if m.venue in venues]
+    if wants_next and (when is None or not when.phrase):
         upcoming = [i for i in items if i.start > ctx.now][:3]
         if not upcoming:
-            return Answer("Nothing more is scheduled at this event.", intent="agenda")
+            return Answer(ctx.t("nothing_more"), intent="agenda")
         return Answer(
-            "Coming up:\n" + "\n".join(describe(ctx, i, notes=False) for i in upcoming),
+            ctx.t("coming_up")
+            + "\n"
+            + "\n".join(item_answers.describe(ctx, i, notes=False) for i in upcoming),
             intent="agenda",
         )
     if when is None or when.is_now or (not when.phrase and when.part is None):
         on_now = [i for i in items if i.start <= ctx.now < (i.end or i.start + timedelta(hours=1))]
-        meals = [m for m in meals_all if m.start <= ctx.now < m.end]
-        kinds = sorted({m.kind for m in meals})
+        serving = sorted({m.kind for m in meals if m.start <= ctx.now < m.end})
         lines = highlights(ctx, on_now)
-        if kinds:
-            lines.append(f"Also being served: {join(kinds)}.")
-        nxt = [i for i in items if i.start > ctx.now][:2]
+        if serving:
+            lines.append(ctx.t("also_served", meals=ctx.join([ctx.t(f"label_{k}") for k in serving])))
         if not lines:
-            lines.append("Nothing is scheduled right now.")
+            lines.append(ctx.t("nothing_now"))
+        nxt = [i for i in items if i.start > ctx.now][:2]
         if nxt:
-            lines.append("Next:")
-            lines.extend(describe(ctx, i, notes=False) for i in nxt)
-        return Answer("On now:\n" + "\n".join(lines), intent="agenda")
-    day = when.day
-    start, end = time(0), time(23, 59)
-    if when.part:
-        start, end = PARTS_OF_DAY[when.part]
-    lo = datetime.combine(day, start, tzinfo=ctx.zone)
-    hi = datetime.combine(day, end, tzinfo=ctx.zone)
-    if when.moment:
-        lo, hi = when.moment, when.moment + timedelta(minutes=1)
-    lo, hi = lo.astimezone(UTC), hi.astimezone(UTC)  # same tzinfo as the items: fast compare
-    chosen = [i for i in items if i.start < hi and (i.end or i.start + timedelta(hours=1)) > lo]
-    meals = sorted({m.kind for m in meals_all if m.start < hi and m.end > lo})
-    part = f" {when.part}" if when.part else ""
-    at = f" at {join([ctx.data.venue_name(v) for v in q.venues])}" if q.venues else ""
-    if not chosen and not meals:
-        return Answer(f"Nothing is scheduled{at} {ctx.day(day)}{part}.", intent="agenda")
+            lines.append(ctx.t("next_up"))
+            lines.extend(item_answers.describe(ctx, i, notes=False) for i in nxt)
+        return Answer(ctx.t("on_now") + "\n" + "\n".join(lines), intent="agenda")
+    lo, hi = item_answers.window(ctx, when)
+    chosen = item_answers.during(items, lo, hi)
+    served = sorted({m.kind for m in meals if m.start < hi and m.end > lo})
+    part = ctx.t(f"part_{when.part}") if when.part else ""
+    at = f" @ {ctx.join([ctx.venue_name(v) for v in venues])}" if venues else ""
+    if not chosen and not served:
+        return Answer(
+            ctx.t("nothing_on_day", at=at, day=ctx.day(when.day), part=part), intent="agenda"
+        )
     lines = highlights(ctx, chosen)
-    if meals:
-        lines.append(f'Food: {join(meals)} (ask me "where is {meals[0]}" for places and hours).')
-    return Answer(
-        f"On {ctx.day(day).replace('on ', '')}{part}{at}:\n" + "\n".join(lines), intent="agenda"
-    )
+    if served:
+        lines.append(ctx.t("food_line", meals=ctx.join([ctx.t(f"label_{k}") for k in served])))
+    header = ctx.t("on_day_header", day=first_upper(ctx.day(when.day)), part=part, at=at)
+    return Answer(header + "\n" + "\n".join(lines), intent="agenda")
 
 
-def answer(q: Question, ctx: Context, topic: str) -> Answer | None:
-    if topic == "agenda":
-        return agenda(q, ctx)
-    return _topic_answer(q, ctx, topic)
+def at_moment(items: list[ScheduleItem], moment: datetime) -> list[ScheduleItem]:
+    return [i for i in items if i.start <= moment < (i.end or i.start + timedelta(hours=1))]

@@ -1,20 +1,13 @@
-"""Shuttles and getting around: routes, hours, the next departure, re:Play buses, the 5K
-coaches, the monorail and rideshare."""
+"""Getting around: from A to B, to a venue, and the event's services (shuttles, buses,
+trains…) with their hours, the next departure and the last."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections import defaultdict
+from datetime import date, datetime, timedelta
 
-from bot.answers.base import Answer, Context, join
+from bot.answers.base import Answer, Context
 from bot.models import Route, Transport
-from bot.understand import Question
-
-SPECIAL = {
-    "replay-bus": ("replay", "리플레이", "party", "파티"),
-    "coach": ("5k", "race", "run", "달리기", "마라톤"),
-    "monorail": ("monorail", "모노레일"),
-    "rideshare": ("uber", "lyft", "taxi", "cab", "rideshare", "택시", "우버", "리프트"),
-}
 
 
 def next_departure(service: Transport, moment: datetime) -> datetime | None:
@@ -31,16 +24,12 @@ def next_departure(service: Transport, moment: datetime) -> datetime | None:
     return departure if departure <= service.last_run else None
 
 
-def ride(service: Transport) -> str:
+def ride(ctx: Context, service: Transport) -> str:
     if service.ride_min and service.ride_max and service.ride_min != service.ride_max:
-        return f"the ride is {service.ride_min} to {service.ride_max} minutes"
+        return ctx.t("ride_range", low=service.ride_min, high=service.ride_max)
     if service.ride_min:
-        return f"the ride is about {service.ride_min} minutes"
+        return ctx.t("ride_about", minutes=service.ride_min)
     return ""
-
-
-def _day_services(ctx: Context, kind: str, day) -> list[Transport]:
-    return [t for t in ctx.data.transport if t.kind == kind and t.day == day]
 
 
 def _route(ctx: Context, a: str, b: str) -> Route | None:
@@ -50,124 +39,182 @@ def _route(ctx: Context, a: str, b: str) -> Route | None:
     return None
 
 
-def _schedule_line(ctx: Context, service: Transport, moment: datetime) -> str:
-    """'Next: 9:10 AM PST, then every 10 minutes until 8:00 PM PST.' or 'no more today'."""
+def _runs_on(ctx: Context, services: list[Transport], day: date) -> list[Transport]:
+    return [t for t in services if t.day == day]
+
+
+def schedule_line(ctx: Context, service: Transport, moment: datetime) -> str:
+    """'Next shuttle: 9:10 AM PST, then every 10 minutes until 8:00 PM PST.' or 'no more'."""
+    name = ctx.name(service, "name")
     nxt = next_departure(service, moment)
     if nxt is None:
         later = sorted(
             (t for t in ctx.data.transport if t.service == service.service and t.day > service.day),
             key=lambda t: t.day,
         )
-        text = f"The last {service.name.lower()} {ctx.day(service.day)} left at {ctx.time(service.last_run)}: no more that day."
+        text = ctx.t(
+            "service_last_left", name=name, day=ctx.day(service.day), last=ctx.time(service.last_run)
+        )
         if later:
-            text += f" Next: {ctx.day(later[0].day)} from {ctx.time(later[0].first_run)}."
+            text += " " + ctx.t("service_again", day=ctx.day(later[0].day), first=ctx.time(later[0].first_run))
         return text
-    every = f"every {service.every_min} minutes" if service.every_min else "continuously"
     if nxt == moment and service.every_min is None:
-        return f"Running now, {every} until {ctx.time(service.last_run)}."
-    return f"Next: {ctx.time(nxt)}, then {every} until {ctx.time(service.last_run)}."
+        return ctx.t("service_running", name=name, last=ctx.time(service.last_run))
+    every = (
+        ctx.t("service_every", minutes=service.every_min)
+        if service.every_min
+        else ctx.t("service_continuous")
+    )
+    return ctx.t("service_next", name=name, time=ctx.time(nxt), every=every, last=ctx.time(service.last_run))
 
 
-def _special(q: Question, ctx: Context, kind: str, day, moment: datetime) -> Answer | None:
-    services = _day_services(ctx, kind, day)
-    if not services:
-        any_day = sorted((t for t in ctx.data.transport if t.kind == kind), key=lambda t: t.day)
-        if not any_day:
-            return None
-        upcoming = [t for t in any_day if t.day >= ctx.today] or any_day
-        services, day = [upcoming[0]], upcoming[0].day
-    s = services[0]
-    stops = [ctx.data.venue_name(v) for v in s.stops if v not in {"festival-grounds", "airport"}]
-    if kind == "rideshare":
-        text = f"*{s.name}*: {s.where}." + (f" {s.notes}" if s.notes else "")
-        return Answer(text, intent="transport", title=s.name)
-    lines = [f"*{s.name}* {ctx.day(day)}: {ctx.span(s.first_run, s.last_run)}"]
-    if stops:
-        lines.append(f"From {join(stops)}." + (f" {s.where}." if s.where else ""))
-    details = ride(s)
-    if details:
-        lines.append(details[0].upper() + details[1:] + ".")
-    if day == ctx.today:
-        lines.append(_schedule_line(ctx, s, moment))
-    if s.notes:
-        lines.append(s.notes)
-    return Answer("\n".join(lines), intent="transport", title=s.name)
-
-
-def answer(q: Question, ctx: Context) -> Answer | None:
-    when = q.when
-    day = when.day if when and when.day else ctx.today
-    moment = when.moment if when and when.moment else (ctx.now if day == ctx.today else None)
-    if moment is None:
-        moment = datetime.combine(day, datetime.min.time(), tzinfo=ctx.zone)
-
-    for kind, words in SPECIAL.items():
-        if q.has(*words) and (kind != "coach" or not q.origin):
-            special = _special(q, ctx, kind, day, moment)
-            if special:
-                return special
-
-    origin, destination = q.origin, q.destination
-    if destination is None and len(q.venues) == 1:
-        destination = q.venues[0]
-    shuttles = [t for t in _day_services(ctx, "shuttle", day)]
-
-    if destination and origin and origin != destination:
-        route = _route(ctx, origin, destination)
-        a, b = ctx.data.venue_name(origin), ctx.data.venue_name(destination)
-        lines = []
-        if route and route.mode == "walk":
-            lines.append(
-                f"*{a} → {b}*: walk it, about {route.minutes} minutes. {route.notes}".strip()
-            )
-        else:
-            minutes = f", about {route.minutes} minutes" if route and route.minutes else ""
-            notes = route.notes if route else ""
-            if "walk" not in notes.lower():
-                notes = f"It is not walkable. {notes}".strip()
-            lines.append(f"*{a} → {b}*: take the campus shuttle{minutes}. {notes}".strip())
-        serving = [t for t in shuttles if origin in t.stops and destination in t.stops]
-        if serving:
-            lines.append(_schedule_line(ctx, serving[0], moment))
-        elif shuttles:
-            lines.append("The campus shuttle does not stop at both; ask at a shuttle stop.")
-        else:
-            lines.append(f"No campus shuttle runs {ctx.day(day)}.")
-        return Answer("\n".join(lines), intent="transport", title=f"{a} → {b}")
-
-    if destination:
-        venue = ctx.data.venue(destination)
-        serving = [t for t in shuttles if destination in t.stops]
-        lines = [f"*Getting to {venue.name}*: {venue.directions}"]
-        if serving:
-            lines.append(_schedule_line(ctx, serving[0], moment))
-        elif shuttles:
-            lines.append(f"The campus shuttle does not go to {venue.name}.")
-        for r in ctx.data.routes:
-            if destination in (r.origin, r.destination) and r.mode not in {"walk", "shuttle"}:
-                other = ctx.data.venue_name(r.destination if r.origin == destination else r.origin)
-                minutes = f", about {r.minutes} minutes" if r.minutes else ""
-                lines.append(
-                    f"From {other}: {r.mode.replace('-', ' ')}{minutes}. {r.notes}".strip()
-                )
-        return Answer("\n".join(lines), intent="transport", title=f"Getting to {venue.name}")
-
-    if not shuttles:
-        later = sorted({t.day for t in ctx.data.transport if t.kind == "shuttle" and t.day > day})
-        text = f"No campus shuttle runs {ctx.day(day)}."
+def service_answer(
+    ctx: Context, runs: list[Transport], day: date, moment: datetime, *, wants_last: bool = False
+) -> Answer:
+    """One service on one day: hours, stops, where to board, the ride, the next departure."""
+    on_day = _runs_on(ctx, runs, day)
+    if not on_day:
+        later = sorted((t for t in runs if t.day > day), key=lambda t: t.day)
+        name = ctx.name(runs[0], "name")
+        text = ctx.t("service_none_on_day", name=name, day=ctx.day(day))
         if later:
-            text += f" It runs again {ctx.day(later[0])}."
-        return Answer(text, intent="transport")
-    s = shuttles[0]
-    lines = [
-        f"*{s.name}* {ctx.day(day)}: {ctx.span(s.first_run, s.last_run)}, "
-        f"{'every ' + str(s.every_min) + ' minutes' if s.every_min else 'continuously'} "
-        f"between {join([ctx.data.venue_name(v) for v in s.stops])}.",
-    ]
-    if ride(s):
-        lines.append(ride(s)[0].upper() + ride(s)[1:] + ".")
-    if day == ctx.today:
-        lines.append(_schedule_line(ctx, s, moment))
-    if s.notes:
-        lines.append(s.notes)
-    return Answer("\n".join(lines), intent="transport", title=s.name)
+            text += " " + ctx.t("service_again", day=ctx.day(later[0].day), first=ctx.time(later[0].first_run))
+            on_day, day = [later[0]], later[0].day
+        else:
+            return Answer(text, intent="transport", title=name)
+        prefix = text + "\n"
+    else:
+        prefix = ""
+    s = on_day[0]
+    name = ctx.name(s, "name")
+    every = ctx.t("service_every", minutes=s.every_min) if s.every_min else ctx.t("service_continuous")
+    lines = [ctx.t("service_day", name=name, day=ctx.day(day), span=ctx.span(s.first_run, s.last_run), every=every)]
+    stops = [ctx.venue_name(v) for v in s.stops]
+    if len(stops) > 1:
+        lines.append(ctx.t("service_stops", stops=ctx.join(stops)))
+    where = ctx.text(s, "where")
+    if where:
+        lines.append(ctx.t("service_board", where=where))
+    if ride(ctx, s):
+        lines.append(ctx.t("service_ride", ride=ride(ctx, s)))
+    if day == ctx.today and not wants_last:
+        lines.append(schedule_line(ctx, s, moment))
+    note = ctx.text(s, "notes")
+    if note:
+        lines.append(note)
+    return Answer(prefix + "\n".join(lines), intent="transport", title=name)
+
+
+def services_of(ctx: Context, kinds: list[str]) -> dict[str, list[Transport]]:
+    """The event's services of some kinds, each with its runs (one per day)."""
+    by_service: dict[str, list[Transport]] = defaultdict(list)
+    for t in ctx.data.transport:
+        if not kinds or t.kind in kinds:
+            by_service[t.service].append(t)
+    return by_service
+
+
+def _every(ctx: Context, s: Transport) -> str:
+    return ctx.t("service_every", minutes=s.every_min) if s.every_min else ctx.t("service_continuous")
+
+
+def _serving(ctx: Context, day: date, stops: list[str], kinds: list[str]) -> list[Transport]:
+    """Services running that day that stop at every one of ``stops``: the kinds asked for
+    first, then any ('bus' finds the shuttle when that is what runs)."""
+    runs = [t for t in ctx.data.transport if t.day == day and all(s in t.stops for s in stops)]
+    runs = [t for t in runs if t.kind not in {"taxi", "rideshare"} or (set(kinds) & {"taxi", "rideshare"})]
+    return sorted(runs, key=lambda t: (bool(kinds) and t.kind not in kinds, t.first_run))
+
+
+def _departures(ctx: Context, s: Transport, day: date, moment: datetime) -> str:
+    if day == ctx.today or moment.astimezone(ctx.zone).date() == day and moment != datetime.combine(
+        day, datetime.min.time(), tzinfo=ctx.zone
+    ):
+        return schedule_line(ctx, s, moment)
+    return ctx.t(
+        "service_day",
+        name=ctx.name(s, "name"),
+        day=ctx.day(day),
+        span=ctx.span(s.first_run, s.last_run),
+        every=_every(ctx, s),
+    )
+
+
+def route_answer(
+    ctx: Context, origin: str, destination: str, day: date, moment: datetime, kinds: list[str]
+) -> Answer:
+    """From one venue to another: walk or ride, how long, and the next departure."""
+    route = _route(ctx, origin, destination)
+    a, b = ctx.venue_name(origin), ctx.venue_name(destination)
+    lines = []
+    if route is None:
+        lines.append(ctx.t("route_unknown", a=a, b=b))
+    elif route.mode == "walk":
+        key = "route_walk" if route.minutes else "route_walk_no_minutes"
+        lines.append(ctx.t(key, a=a, b=b, minutes=route.minutes))
+    else:
+        minutes = ctx.t("route_minutes", minutes=route.minutes) if route.minutes else ""
+        lines.append(ctx.t("route_mode", a=a, b=b, mode=ctx.t(f"label_{route.mode}"), minutes=minutes))
+        if "walk" in kinds:
+            lines.append(ctx.t("route_not_walkable"))
+    if route is not None:
+        note = ctx.text(route, "notes")
+        if note:
+            lines.append(note)
+    if route is not None and route.mode == "walk" and not [k for k in kinds if k != "walk"]:
+        return Answer("\n".join(lines), intent="transport", title=f"{a} → {b}")
+    serving = _serving(ctx, day, [origin, destination], [k for k in kinds if k != "walk"])
+    if serving:
+        s = serving[0]
+        lines.append(_departures(ctx, s, day, moment))
+        if ride(ctx, s) and not (route and route.minutes):
+            lines.append(ctx.t("service_ride", ride=ride(ctx, s)))
+    else:
+        for runs in services_of(ctx, [k for k in kinds if k != "walk"]).values():
+            if any(origin in t.stops for t in runs) != any(destination in t.stops for t in runs):
+                lines.append(ctx.t("service_not_both", name=ctx.name(runs[0], "name"), a=a, b=b))
+                break
+    return Answer("\n".join(lines), intent="transport", title=f"{a} → {b}")
+
+
+def getting_to(
+    ctx: Context, destination: str, day: date, moment: datetime, kinds: list[str] = ()
+) -> Answer:
+    """How to reach a venue: its directions, the services that stop there (or that the
+    kind asked for does not), and the routes from elsewhere."""
+    venue = ctx.data.venue(destination)
+    name = ctx.venue_name(destination)
+    directions = ctx.text(venue, "directions")
+    lines = [ctx.t("getting_to", venue=name, directions=directions) if directions else f"*{name}*"]
+    serving = _serving(ctx, day, [destination], list(kinds))
+    wanted = [s for s in serving if not kinds or s.kind in kinds]
+    if kinds and not wanted:
+        for runs in services_of(ctx, list(kinds)).values():
+            lines.append(ctx.t("service_not_to", name=ctx.name(runs[0], "name"), venue=name))
+    for s in (wanted or serving)[:2]:
+        lines.append(_departures(ctx, s, day, moment))
+        where = ctx.text(s, "where")
+        if where:
+            lines.append(ctx.t("service_board", where=where))
+    for r in ctx.data.routes:
+        if destination in (r.origin, r.destination):
+            other = ctx.venue_name(r.destination if r.origin == destination else r.origin)
+            minutes = ctx.t("route_minutes", minutes=r.minutes) if r.minutes else ""
+            line = ctx.t("from_other", other=other, mode=ctx.t(f"label_{r.mode}"), minutes=minutes)
+            note = ctx.text(r, "notes")
+            lines.append(f"{line} {note}".strip())
+    return Answer("\n".join(lines[:8]), intent="transport", title=name)
+
+
+def kinds_answer(
+    ctx: Context, kinds: list[str], day: date, moment: datetime, wants_last: bool
+) -> Answer | None:
+    """'shuttle hours', 'is there a monorail', 'last bus on Thursday'."""
+    services = services_of(ctx, [k for k in kinds if k != "walk"])
+    if not services:
+        if kinds:
+            what = ctx.join([ctx.t(f"label_{k}") for k in kinds])
+            return Answer(ctx.t("transport_none", what=what), intent="transport", confident=False)
+        return None
+    answers = [service_answer(ctx, runs, day, moment, wants_last=wants_last) for runs in services.values()]
+    return Answer("\n\n".join(a.text for a in answers[:3]), intent="transport", title=answers[0].title)

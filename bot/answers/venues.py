@@ -1,35 +1,37 @@
-"""Venues: where a place is, what is there, and how to reach it."""
+"""Venues: where a place is, what is there, and what is on there today."""
 
 from __future__ import annotations
 
-from bot.answers.base import Answer, Context, join
-from bot.answers.schedule import describe
-from bot.understand import Question
+from bot.answers.base import Answer, Context
+from bot.answers.items import describe
 
 
-def answer(q: Question, ctx: Context) -> Answer | None:
-    if not q.venues:
-        return None
+def answer(ctx: Context, venue_ids: tuple[str, ...]) -> Answer | None:
     lines = []
-    for venue_id in q.venues[:2]:
+    for venue_id in venue_ids[:2]:
         v = ctx.data.venue(venue_id)
         if v is None:
             continue
-        line = f"*{v.name}*: {v.directions}".strip()
+        directions = ctx.text(v, "directions")
+        line = ctx.t("venue_line", name=ctx.venue_name(venue_id), directions=directions)
+        line = line.rstrip(": ")
         if v.features:
-            line += f"\nWhat's there: {join(list(v.features))}."
-        if v.notes:
-            line += f"\n{v.notes}"
+            line += "\n" + ctx.t("venue_features", features=ctx.join(list(v.features)))
+        note = ctx.text(v, "notes")
+        if note:
+            line += f"\n{note}"
         today = [
             i
             for i in ctx.data.schedule
             if i.venue == venue_id
-            and i.start.astimezone(ctx.zone).date() == ctx.today
+            and ctx.local_day(i.start) == ctx.today
             and (i.end or i.start) >= ctx.now
         ]
         if today:
-            line += "\nToday there: " + " ".join(describe(ctx, i, notes=False) for i in today[:3])
+            line += f"\n{ctx.t('venue_today')} " + " ".join(
+                describe(ctx, i, notes=False) for i in today[:3]
+            )
         lines.append(line)
     if not lines:
         return None
-    return Answer("\n\n".join(lines), intent="venue", title=ctx.data.venue_name(q.venues[0]))
+    return Answer("\n\n".join(lines), intent="venue", title=ctx.venue_name(venue_ids[0]))

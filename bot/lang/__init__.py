@@ -1,14 +1,86 @@
 """The languages the bot speaks: one catalog file per language in this folder.
 
-A catalog (``en.toml``, ``ko.toml``) holds that language's category words, plain words and
-answer templates. A new language is a new file; nothing in the code names a language except
-English, the fallback.
+A catalog (``en.toml``, ``ko.toml``) holds that language's category words (concepts), what
+people ask about a thing (attributes), words that name nothing (plain), everyday synonyms,
+text-speak (slang), Babel date patterns and every sentence the bot says (messages). A new
+language is a new file; the code names no language but English, the fallback.
 """
 
 from __future__ import annotations
 
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 FOLDER = Path(__file__).resolve().parent
 DEFAULT = "en"
 LANGUAGES: tuple[str, ...] = tuple(sorted(p.stem for p in FOLDER.glob("*.toml"))) or (DEFAULT,)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """One language's words and sentences."""
+
+    code: str
+    name: str
+    locale: str
+    script: re.Pattern[str] | None
+    formats: dict[str, str]
+    slang: dict[str, str]
+    endings: tuple[str, ...]  # cut from the end of a word (Korean particles), longest first
+    plain: frozenset[str]
+    concepts: dict[str, tuple[str, ...]]
+    attributes: dict[str, tuple[str, ...]]
+    synonyms: dict[str, tuple[str, ...]]  # named groups, shared across languages
+    messages: dict[str, str]
+    places: dict[str, tuple[str, ...]]  # words that mark a place as origin, goal or nearby
+    zones: dict[str, str]  # everyday place names for time zones ("east coast")
+    greetings: frozenset[str]  # a message that only greets or asks for help
+
+    def t(self, key: str, **values: object) -> str:
+        """A sentence in this language, filled in; English when this catalog lacks it."""
+        template = self.messages.get(key)
+        if template is None:
+            template = catalog(DEFAULT).messages[key]
+        return template.format(**values) if values else template
+
+
+@cache
+def catalog(code: str) -> Catalog:
+    """The catalog of one language (read once)."""
+    if code not in LANGUAGES:
+        code = DEFAULT
+    doc = tomllib.loads((FOLDER / f"{code}.toml").read_text(encoding="utf-8"))
+    head = doc["language"]
+    endings = tuple(sorted(doc.get("endings", {}).get("list", "").split(), key=len, reverse=True))
+    return Catalog(
+        code=code,
+        name=head["name"],
+        locale=head["locale"],
+        script=re.compile(head["script"]) if head.get("script") else None,
+        formats=doc["formats"],
+        slang=doc.get("slang", {}),
+        endings=endings,
+        plain=frozenset(doc.get("plain", {}).get("words", "").split()),
+        concepts={k: tuple(v) for k, v in doc.get("concepts", {}).items()},
+        attributes={k: tuple(v) for k, v in doc.get("attributes", {}).items()},
+        synonyms={k: tuple(v) for k, v in doc.get("synonyms", {}).items()},
+        messages=doc["messages"],
+        places={k: tuple(v) for k, v in doc.get("places", {}).items()},
+        zones=doc.get("zones", {}),
+        greetings=frozenset(doc.get("greetings", {}).get("words", [])),
+    )
+
+
+def catalogs() -> list[Catalog]:
+    return [catalog(code) for code in LANGUAGES]
+
+
+def detect(text: str) -> str:
+    """The language a question is written in: the first language whose script it uses."""
+    for cat in catalogs():
+        if cat.script is not None and cat.script.search(text):
+            return cat.code
+    return DEFAULT

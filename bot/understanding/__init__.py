@@ -1,0 +1,259 @@
+"""Understanding a question, in stages a newcomer can follow (each tested on its own):
+
+1. ``normalize``: Slack text -> plain lower-case text.
+2. ``words``: words, with English typos and text speak put right and lemmas attached;
+   Korean words without their particles.
+3. ``vocabulary``: the event's own names (records, aliases, Korean names, speakers, venues)
+   found in the words.
+4. ``lexicon``: the generic concepts (lunch, shuttle, party…) and attributes (where, when…)
+   the words name, from the language catalogs.
+5. here: the slots: the time (``bot.clock``), the places and which is origin or goal, the
+   time zone asked for, and the words nothing accounts for.
+
+The answer engine (``bot.answers.engine``) then scores candidates and picks one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.clock import When, parse_when
+from bot.lang import catalog, catalogs, detect
+from bot.models import EventData
+from bot.understanding.lexicon import CONCEPTS, Hit, Lexicon
+from bot.understanding.normalize import MAX_QUESTION, normalize, strip_markup
+from bot.understanding.vocabulary import EventIndex, Mention, Ref
+from bot.understanding.words import Word, WordReader
+from bot.understanding.zones import find_zone
+
+__all__ = ["MAX_QUESTION", "Question", "Ref", "Understanding", "normalize"]
+
+
+@dataclass
+class Question:
+    """One question, understood."""
+
+    raw: str
+    text: str  # normalized
+    language: str
+    words: list[Word]
+    mentions: list[Mention]
+    concepts: list[Hit]
+    attributes: list[Hit]
+    synonyms: list[Hit]
+    when: When | None
+    time_words: frozenset[int]
+    content: frozenset[int]  # words that name something: what an answer must account for
+    unknown: list[str]  # content words neither the event nor the catalogs know
+    venues: tuple[str, ...] = ()
+    origin: str | None = None
+    destination: str | None = None
+    near: tuple[str, ...] = ()  # venues named as where the asker wants it ("near X")
+    zone: str | None = None  # a time zone asked for ("in Seoul time")
+    zone_words: frozenset[int] = field(default_factory=frozenset)
+
+    def concept_names(self) -> set[str]:
+        return {h.name for h in self.concepts}
+
+    def attribute_names(self) -> set[str]:
+        return {h.name for h in self.attributes}
+
+    def has_concept(self, *names: str) -> bool:
+        return any(h.name in names for h in self.concepts)
+
+    def has_attribute(self, *names: str) -> bool:
+        return any(h.name in names for h in self.attributes)
+
+    def topic_kinds(self, topic: str) -> list[str | None]:
+        """The kinds the question's concepts select within a topic (meals -> ['lunch'])."""
+        return [CONCEPTS[h.name][1] for h in self.concepts if CONCEPTS[h.name][0] == topic]
+
+
+class Understanding:
+    """What understanding needs of one event: its names, its words, the catalogs."""
+
+    def __init__(self, data: EventData, lexicon: Lexicon | None = None):
+        self.lexicon = lexicon or Lexicon()
+        generic = set(self.lexicon.words) - set().union(*(c.plain for c in catalogs()))
+        self.index = EventIndex(data, generic)
+        self.known = self.index.vocabulary() | self.lexicon.words
+        self.reader = WordReader(self.known)
+        self.korean_known = sorted(
+            {w for w in self.known if not w.isascii() and len(w) >= 2}, key=len, reverse=True
+        )
+        self.data = data
+
+    def understand(self, raw: str, now: datetime) -> Question:
+        text = normalize(raw)
+        language = detect(text)
+        words = self.reader.words(text)
+        mentions = self.index.find(words)
+        concepts = self.lexicon.concept_hits(text, words)
+        attributes = self.lexicon.attribute_hits(text, words)
+        synonyms = self.lexicon.synonym_hits(text, words)
+
+        # A name that holds time words ("Monday Night Live", "Morning yoga") is a name there,
+        # not a time: hide it from the time reader.
+        masked = text
+        for m in mentions:
+            if m.exact and len(m.words) > 1:
+                masked = masked[: m.start] + " " * (m.end - m.start) + masked[m.end :]
+        when = parse_when(_corrected(masked, words), now.astimezone(self.data.event.zone), self.data.event)
+        time_words = _time_words(when, words, masked)
+
+        zone, zone_words = None, frozenset()
+        if any(h.name == "timezone" for h in concepts) or _asks_zone(strip_markup(raw), text):
+            found = find_zone(text)
+            if found:
+                zone = found[0]
+                zone_words = frozenset(i for i, w in enumerate(words) if w.typed in found[1].split())
+
+        # A name's own words are not attributes: "Opening Keynote" does not ask what is open.
+        named = [m.words for m in mentions if m.exact and len(m.words) > 1]
+        attributes = [h for h in attributes if not any(h.words <= w for w in named)]
+        venues = _venue_slots(mentions)
+        origin, destination, near = _places(text, venues, language)
+        plain = _plain_words(words)
+        plain |= {i for i, w in enumerate(words) if w.keys & self.index.event_words}
+        content = frozenset(
+            i
+            for i, w in enumerate(words)
+            if i not in plain and i not in time_words and i not in zone_words and not w.is_number
+        )
+        explained = set()
+        for group in (mentions, concepts, attributes, synonyms):
+            for hit in group:
+                explained |= hit.words
+        unknown = [
+            words[i].typed
+            for i in sorted(content - explained)
+            if not (words[i].keys & self.known) and not _known_korean(words[i], self)
+        ]
+        return Question(
+            raw=raw,
+            text=text,
+            language=language,
+            words=words,
+            mentions=mentions,
+            concepts=concepts,
+            attributes=attributes,
+            synonyms=synonyms,
+            when=when,
+            time_words=time_words,
+            content=content,
+            unknown=unknown,
+            venues=tuple(dict.fromkeys(m.ref.key for m in venues)),
+            origin=origin,
+            destination=destination,
+            near=near,
+            zone=zone,
+            zone_words=zone_words,
+        )
+
+
+def _venue_slots(mentions: list[Mention]) -> list[Mention]:
+    """The venues a question names as places: by a whole name, or a telling part of one
+    ("Mandalay"); not by a shared word ("Hotel") nor one a better venue match explains."""
+    good = [
+        m
+        for m in mentions
+        if m.ref.kind == "venue"
+        and (m.exact or m.coverage >= 0.5 or (m.distinctive and m.coverage >= 0.3))
+    ]
+    good.sort(key=lambda m: (-m.exact, -m.coverage))
+    kept: list[Mention] = []
+    for m in good:
+        if not any(m.words <= k.words or (m.words & k.words and k.exact) for k in kept):
+            kept.append(m)
+    return sorted(kept, key=lambda m: m.start)
+
+
+def _corrected(text: str, words: list[Word]) -> str:
+    """The text with typos and text speak put right ('tmrw' -> 'tomorrow'), for the time
+    reader; masked stretches stay masked."""
+    out, last = [], 0
+    for w in words:
+        out.append(text[last : w.start])
+        out.append(w.word if text[w.start : w.end].strip() and w.language == "en" else text[w.start : w.end])
+        last = w.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _time_words(when: When | None, words: list[Word], text: str) -> frozenset[int]:
+    if when is None or not when.phrase:
+        parts = {when.part} if when and when.part else set()
+    else:
+        parts = set(re.findall(r"\w+", when.phrase))
+    if when is not None and when.is_now:
+        parts |= {"now", "currently", "right", "moment", "지금", "현재", "당장"}
+    found = set()
+    for i, w in enumerate(words):
+        if w.typed in parts or w.word in parts or any(p in w.typed for p in parts if not p.isascii()):
+            found.add(i)
+    return frozenset(found)
+
+
+def _asks_zone(raw: str, text: str) -> bool:
+    """'KST', '8 AM in Seoul time', 'what time is it in London': a zone may be named."""
+    return bool(re.search(r"\b[A-Z]{3,4}\b", raw)) or bool(
+        re.search(r"\btime\b|\bin [a-z]+ time\b|시간", text)
+    )
+
+
+def _plain_words(words: list[Word]) -> set[int]:
+    plain = set()
+    for i, w in enumerate(words):
+        cat = catalog(w.language)
+        if w.word in cat.plain or w.typed in cat.plain or (w.keys & cat.plain and w.language == "en"):
+            plain.add(i)
+    return plain
+
+
+def _known_korean(word: Word, u: Understanding) -> bool:
+    """A Korean word is known when a name or catalog word lies inside it (점심은, 셔틀버스)."""
+    if word.language == "en":
+        return False
+    return word.word in u.known or any(k in word.typed for k in u.korean_known)
+
+
+def _places(
+    text: str, venues: list[Mention], language: str
+) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """Which named venue is where the asker starts ('from A', 'A에서'), where they go ('to B',
+    'B까지') and which they want something near ('near C', 'at C')."""
+    origin = destination = None
+    near: list[str] = []
+    cats = catalogs()
+    for m in venues:
+        before = text[max(0, m.start - 16) : m.start].rstrip()
+        before = re.sub(r"\bthe$", "", before).rstrip()
+        after = text[m.end : m.end + 8]
+
+        def marked(key: str, before: str = before, after: str = after) -> bool:
+            for cat in cats:
+                if any(re.search(rf"(?:^|\W){re.escape(w)}$", before) for w in cat.places.get(f"{key}_before", ())):
+                    return True
+                if any(after.lstrip().startswith(w) or after.startswith(w) for w in cat.places.get(f"{key}_after", ())):
+                    return True
+            return False
+
+        if marked("from") and origin is None:
+            origin = m.ref.key
+        elif marked("to") and destination is None:
+            destination = m.ref.key
+        elif marked("near"):
+            near.append(m.ref.key)
+    ids = list(dict.fromkeys(m.ref.key for m in venues))
+    if len(ids) >= 2:
+        if origin and not destination:
+            destination = next(v for v in ids if v != origin)
+        elif destination and not origin:
+            origin = next(v for v in ids if v != destination)
+        elif not origin and not destination:
+            origin, destination = ids[0], ids[1]
+    return origin, destination, tuple(near)
+
+

@@ -1,0 +1,164 @@
+"""Stage 4: the generic lexicon: which concepts (lunch, shuttle, party…) and attributes
+(where, when, open…) a question's words name, in any language with a catalog.
+
+English entries match a word's lemmas ('buses' -> bus) or, with a space, a phrase in the
+text; entries in another script match inside that script's words, since Korean attaches
+particles (셔틀버스는, 점심에).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.lang import Catalog, catalogs
+from bot.understanding.normalize import normalize
+from bot.understanding.words import Word, lemmas
+
+# Concept -> what it means to the answers: a topic, and the record kind it selects.
+CONCEPTS: dict[str, tuple[str, str | None]] = {
+    "food": ("meals", None),
+    "breakfast": ("meals", "breakfast"),
+    "lunch": ("meals", "lunch"),
+    "dinner": ("meals", "dinner"),
+    "coffee": ("meals", "coffee"),
+    "snacks": ("meals", "snacks"),
+    "drinks": ("drinks", None),
+    "transport": ("transport", None),
+    "shuttle": ("transport", "shuttle"),
+    "bus": ("transport", "bus"),
+    "coach": ("transport", "coach"),
+    "monorail": ("transport", "monorail"),
+    "train": ("transport", "train"),
+    "metro": ("transport", "metro"),
+    "tram": ("transport", "tram"),
+    "ferry": ("transport", "ferry"),
+    "taxi": ("transport", "taxi"),
+    "rideshare": ("transport", "rideshare"),
+    "walk": ("transport", "walk"),
+    "swag": ("swag", None),
+    "hoodie": ("swag", None),
+    "tshirt": ("swag", None),
+    "sticker": ("swag", None),
+    "tumbler": ("swag", None),
+    "socks": ("swag", None),
+    "bag": ("swag", None),
+    "keynote": ("schedule", "keynote"),
+    "sessions": ("schedule", "sessions"),
+    "party": ("schedule", "party"),
+    "reception": ("schedule", "reception"),
+    "expo": ("schedule", "expo"),
+    "run": ("schedule", "run"),
+    "badge": ("schedule", "badge"),
+    "help": ("schedule", "help"),
+    "lounge": ("schedule", "lounge"),
+    "activity": ("schedule", "activity"),
+    "facility": ("schedule", "facility"),
+    "agenda": ("agenda", None),
+    "venue": ("venue", None),
+    "credits": ("credits", None),
+    "timezone": ("timezone", None),
+    "speaker": ("speaker", None),
+}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A concept or attribute named by some of a question's words."""
+
+    name: str
+    words: frozenset[int]  # indices of the question's words it covers
+    phrase: str
+
+
+class _Entry:
+    __slots__ = ("name", "text", "keys", "words", "script")
+
+    def __init__(self, name: str, text: str, cat: Catalog):
+        self.name = name
+        self.text = normalize(text)
+        self.script = cat.script is not None and bool(cat.script.search(self.text))
+        self.words = self.text.split()
+        self.keys = lemmas(self.text) if len(self.words) == 1 and not self.script else None
+
+
+class Lexicon:
+    """Every catalog's concept, attribute and synonym entries, ready to match."""
+
+    def __init__(self) -> None:
+        self.concepts = self._entries("concepts")
+        self.attributes = self._entries("attributes")
+        self.synonyms = self._entries("synonyms")
+        self._groups: dict[tuple[str, str], frozenset[str]] = {}
+        self.words: set[str] = set()  # every word any entry uses, for typo repair
+        for entry in self.concepts + self.attributes + self.synonyms:
+            self.words.update(entry.words)
+        for cat in catalogs():
+            self.words.update(cat.plain)
+
+    @staticmethod
+    def _entries(section: str) -> list[_Entry]:
+        entries = []
+        for cat in catalogs():
+            for name, words in getattr(cat, section).items():
+                entries += [_Entry(name, w, cat) for w in words]
+        return entries
+
+    def group_words(self, section: str, name: str) -> frozenset[str]:
+        """Every form of every word of a concept or synonym group, in every language."""
+        key = (section, name)
+        if key not in self._groups:
+            entries = getattr(self, section)
+            found: set[str] = set()
+            for e in entries:
+                if e.name == name:
+                    found |= e.keys or {e.text}
+            self._groups[key] = frozenset(found)
+        return self._groups[key]
+
+    def concept_hits(self, text: str, words: list[Word]) -> list[Hit]:
+        return _match(self.concepts, text, words)
+
+    def attribute_hits(self, text: str, words: list[Word]) -> list[Hit]:
+        return _match(self.attributes, text, words)
+
+    def synonym_hits(self, text: str, words: list[Word]) -> list[Hit]:
+        return _match(self.synonyms, text, words)
+
+
+def _match(entries: list[_Entry], text: str, words: list[Word]) -> list[Hit]:
+    hits: dict[tuple[str, frozenset[int]], Hit] = {}
+    corrected = " ".join(w.word for w in words)
+    for entry in entries:
+        if entry.keys is not None:  # one English word: by lemma
+            covered = frozenset(i for i, w in enumerate(words) if w.keys & entry.keys)
+        elif entry.script:  # Korean and other scripts: inside the words
+            covered = _inside(entry, words)
+        else:  # an English phrase: in the text, as typed or as corrected
+            covered = _phrase(entry, text, corrected, words)
+        if covered:
+            hits.setdefault((entry.name, covered), Hit(entry.name, covered, entry.text))
+    return list(hits.values())
+
+
+def _inside(entry: _Entry, words: list[Word]) -> frozenset[int]:
+    if len(entry.words) == 1:
+        return frozenset(i for i, w in enumerate(words) if entry.text in w.typed)
+    first, last = entry.words[0], entry.words[-1]
+    for i in range(len(words) - len(entry.words) + 1):
+        run = words[i : i + len(entry.words)]
+        if (
+            run[0].typed.endswith(first)
+            and run[-1].typed.startswith(last)
+            and all(w.typed == e for w, e in zip(run[1:-1], entry.words[1:-1], strict=True))
+        ):
+            return frozenset(range(i, i + len(entry.words)))
+    return frozenset()
+
+
+def _phrase(entry: _Entry, text: str, corrected: str, words: list[Word]) -> frozenset[int]:
+    n = len(entry.words)
+    for i in range(len(words) - n + 1):
+        run = words[i : i + n]
+        if all(w.typed == e or w.word == e for w, e in zip(run, entry.words, strict=True)):
+            return frozenset(range(i, i + n))
+    return frozenset()

@@ -1,0 +1,57 @@
+"""Stage 1: raw Slack text -> plain lower-case text, the same way for questions and names.
+
+Slack markup (mentions, channel links, <url|label> links), emoji codes, formatting marks and
+control characters go; contractions are spelled out ("what's on" -> "what is on"), and
+punctuation inside a word is dropped, so "re:Play", "Wi-Fi" and "T-shirt" read as "replay",
+"wifi" and "tshirt" whichever way they are written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_QUESTION = 2000  # longer messages are cut: nobody asks a hallway question in 40,000 chars
+
+_SLACK_USER = re.compile(r"<[@!][^>]*>")
+_SLACK_CHANNEL = re.compile(r"<#[A-Z0-9]+\|?([^>]*)>")
+_SLACK_LINK = re.compile(r"<(?:https?|mailto):[^|>]*\|([^>]*)>|<(?:https?|mailto):[^>]*>")
+_EMOJI_CODE = re.compile(r":[a-z0-9_+\-]+:")
+_FORMATTING = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)")
+_INNER_PUNCT = re.compile(r"(?<=[^\W\d_])[:\-.·](?=[^\W\d_])")
+_CONTRACTIONS = [
+    (re.compile(r"\b(what|where|when|who|how|it|that|there|here|everything)'s\b"), r"\1 is"),
+    (re.compile(r"\bcan't\b"), "can not"),
+    (re.compile(r"\bwon't\b"), "will not"),
+    (re.compile(r"n't\b"), " not"),
+    (re.compile(r"'re\b"), " are"),
+    (re.compile(r"'ll\b"), " will"),
+    (re.compile(r"'ve\b"), " have"),
+    (re.compile(r"'m\b"), " am"),
+    (re.compile(r"'d\b"), " would"),
+    (re.compile(r"'s\b"), ""),  # a possessive: "Werner's keynote"
+    (re.compile(r"'"), ""),
+]
+
+
+def strip_markup(raw: str) -> str:
+    """Slack markup, emoji and control characters out; case kept (names are capitalized)."""
+    text = unicodedata.normalize("NFKC", raw[:MAX_QUESTION])
+    text = _SLACK_USER.sub(" ", text)
+    text = _SLACK_CHANNEL.sub(r" \1 ", text)
+    text = _SLACK_LINK.sub(lambda m: f" {m.group(1) or ''} ", text)
+    text = _EMOJI_CODE.sub(" ", text)
+    text = "".join(
+        ch if (unicodedata.category(ch)[0] not in {"C", "S"} or ch in "$%+#@&") else " "
+        for ch in text
+    )
+    return _FORMATTING.sub(" ", text)
+
+
+def normalize(raw: str) -> str:
+    """Lower-cased plain text for matching."""
+    text = strip_markup(raw).lower().replace("’", "'").replace("‘", "'").replace("`", "'")
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    text = _INNER_PUNCT.sub("", text)
+    return re.sub(r"\s+", " ", text).strip()

@@ -1,0 +1,250 @@
+"""Stage 3: the event's own words. Every record's name, aliases and names in other
+languages, every speaker (by name, nickname or role) and every venue, indexed so a question
+that names one (exactly, in part, with a typo or a Korean particle) finds it.
+
+A name's words weigh what they tell apart: a word few records share ('bingo', 'pyladies')
+weighs more than one many share ('room', 'lounge'), and words that name nothing ('the',
+'of') weigh little.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from bot.lang import catalogs
+from bot.models import EventData
+from bot.understanding.normalize import normalize
+from bot.understanding.words import Word, lemmas
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")  # a name written in Korean matches inside words
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """What a name names: ('venue', id), ('item', group), ('swag', id), ('service', id),
+    ('meal', kind), ('speaker', id)."""
+
+    kind: str
+    key: str
+
+
+@dataclass
+class Name:
+    ref: Ref
+    text: str
+    tokens: list[str]
+    keys: list[frozenset[str]]
+    weights: list[float] = field(default_factory=list)
+    role: bool = False  # a speaker's role ("CTO"): names them, more loosely
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A record a question names, and how well."""
+
+    ref: Ref
+    words: frozenset[int]  # question words it explains
+    coverage: float  # share of the name's weight the question matched
+    exact: bool  # the whole name, in order
+    distinctive: bool  # it matched a word that is not a generic concept word
+    start: int  # character span in the normalized question
+    end: int
+    role: bool = False
+
+
+def item_group(kind: str, title: str) -> str:
+    """Schedule items that are one thing on several days or in several places."""
+    return f"{kind}:{normalize(title)}"
+
+
+class EventIndex:
+    """The names in one event, and every word its records use."""
+
+    def __init__(self, data: EventData, generic: set[str]):
+        self.names: list[Name] = []
+        self.by_key: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self.korean: list[tuple[int, int]] = []  # (name, token) written in Hangul
+        self.generic = generic  # concept and attribute words: found, but not telling apart
+        self.plain = frozenset().union(*(c.plain for c in catalogs()))
+        self._add_names(data)
+        self._weigh()
+        self.venue_tokens = {tok for n in self.names if n.ref.kind == "venue" for tok in n.tokens}
+        self.text_words = self._text_words(data)
+        # The event's own name ("AWS re:Invent 2023"): in a question it names nothing new.
+        self.event_words = {
+            key
+            for text in (data.event.name, *data.event.translations.get("ko", {}).values())
+            for tok in _WORD.findall(normalize(text))
+            for key in lemmas(tok)
+        }
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _add(self, ref: Ref, texts: Iterable[str], role: bool = False) -> None:
+        for text in texts:
+            norm = normalize(text)
+            tokens = _WORD.findall(norm)
+            if not tokens:
+                continue
+            variants = [tokens]
+            if len(tokens) > 1 and not _HANGUL.search(norm):
+                variants.append(["".join(tokens)])  # "re play" and "replay", "walk up"
+            for toks in variants:
+                name = Name(ref, text, toks, [lemmas(t) for t in toks], role=role)
+                n = len(self.names)
+                self.names.append(name)
+                for pos, (tok, keys) in enumerate(zip(toks, name.keys, strict=True)):
+                    if _HANGUL.search(tok):
+                        self.korean.append((n, pos))
+                    for key in keys:
+                        self.by_key[key].append((n, pos))
+
+    def _add_names(self, data: EventData) -> None:
+        def translated(record, field_name: str) -> list[str]:
+            return [t[field_name] for t in record.translations.values() if t.get(field_name)]
+
+        for v in data.venues:
+            self._add(Ref("venue", v.id), [v.name, *v.aliases, *translated(v, "name")])
+        for i in data.schedule:
+            ref = Ref("item", item_group(i.kind, i.title))
+            self._add(ref, [i.title, *i.aliases, *translated(i, "title")])
+        for s in data.swag:
+            self._add(Ref("swag", s.id.split("@")[0]), [s.item, *s.aliases, *translated(s, "item")])
+        for t in data.transport:
+            self._add(Ref("service", t.service), [t.name, *t.aliases, *translated(t, "name")])
+        for m in data.meals:
+            if m.aliases:
+                self._add(Ref("meal", m.kind), m.aliases)
+        for p in data.speakers:
+            self._add(Ref("speaker", p.id), [p.name, *p.aliases, *translated(p, "name")])
+            self._add(Ref("speaker", p.id), [p.role, *translated(p, "role")], role=True)
+
+    def _weigh(self) -> None:
+        refs_with: dict[str, set[Ref]] = defaultdict(set)
+        for name in self.names:
+            for tok in name.tokens:
+                refs_with[tok].add(name.ref)
+        total = len({n.ref for n in self.names}) or 1
+        for name in self.names:
+            name.weights = []
+            for tok in name.tokens:
+                if tok in self.plain:
+                    weight = 0.2
+                else:
+                    weight = 1.0 + math.log(total / len(refs_with[tok]))
+                name.weights.append(weight)
+
+    def _text_words(self, data: EventData) -> dict[str, set[Ref]]:
+        """Words of every record's own text (notes, where, directions…) -> the records."""
+        index: dict[str, set[Ref]] = defaultdict(set)
+
+        def add(ref: Ref, *texts: str) -> None:
+            for text in texts:
+                for tok in _WORD.findall(normalize(text)):
+                    for key in lemmas(tok):
+                        index[key].add(ref)
+
+        for v in data.venues:
+            add(Ref("venue", v.id), v.directions, v.notes, *v.features)
+        for i in data.schedule:
+            ref = Ref("item", item_group(i.kind, i.title))
+            add(ref, i.where, i.notes, i.speaker, *(t.get("notes", "") for t in i.translations.values()))
+        for s in data.swag:
+            add(Ref("swag", s.id.split("@")[0]), s.where, s.notes, s.eligible)
+        for t in data.transport:
+            add(Ref("service", t.service), t.where, t.notes)
+        for m in data.meals:
+            add(Ref("meal", m.kind), m.where, m.notes)
+        for f in data.faq:
+            add(Ref("faq", f.id), f.question, f.answer, *f.questions, *f.keywords)
+            for texts in f.translations.values():
+                add(Ref("faq", f.id), *texts.values())
+        add(Ref("event", ""), data.event.name)
+        return index
+
+    def vocabulary(self) -> set[str]:
+        """Every word the event uses: the words typo repair may aim at."""
+        words = {tok for name in self.names for tok in name.tokens}
+        return words | set(self.text_words)
+
+    # -- finding -----------------------------------------------------------------------------
+
+    def find(self, words: list[Word]) -> list[Mention]:
+        """The records a question's words name, best first."""
+        hits: dict[int, dict[int, int]] = defaultdict(dict)  # name -> token pos -> word index
+        for i, w in enumerate(words):
+            for key in w.keys:
+                for n, pos in self.by_key.get(key, ()):
+                    hits[n].setdefault(pos, i)
+        for i in range(len(words) - 1):  # "re play" typed apart, "replay" in the data
+            joined = words[i].word + words[i + 1].word
+            for n, pos in self.by_key.get(joined, ()):
+                if len(self.names[n].tokens) == 1:
+                    hits[n].setdefault(pos, i)
+                    hits[n][-1] = i + 1  # the second word is explained too
+        for n, pos in self.korean:
+            token = self.names[n].tokens[pos]
+            for i, w in enumerate(words):
+                if _korean_match(token, w):
+                    hits[n].setdefault(pos, i)
+        mentions: dict[Ref, Mention] = {}
+        for n, matched in hits.items():
+            mention = self._mention(n, matched, words)
+            if mention is None:
+                continue
+            best = mentions.get(mention.ref)
+            mentions[mention.ref] = mention if best is None else _merge(best, mention)
+        return sorted(mentions.values(), key=lambda m: (-m.exact, -m.coverage, -len(m.words)))
+
+    def _mention(self, n: int, matched: dict[int, int], words: list[Word]) -> Mention | None:
+        name = self.names[n]
+        positions = [p for p in matched if p >= 0]
+        got = sum(name.weights[p] for p in positions)
+        total = sum(name.weights) or 1.0
+        coverage = got / total
+        indices = sorted(set(matched.values()))
+        exact = len(positions) == len(name.tokens) and indices == list(
+            range(indices[0], indices[0] + len(indices))
+        )
+        ordinary = self.generic | self.plain
+        if name.ref.kind != "venue":  # "Badge pickup at The Venetian": the venue is a place
+            ordinary = ordinary | self.venue_tokens
+        distinctive = any(name.tokens[p] not in ordinary for p in positions)
+        if all(name.tokens[p] in self.plain for p in positions):
+            return None  # "the", "of": names nothing
+        start = words[indices[0]].start
+        end = words[indices[-1]].end
+        return Mention(
+            name.ref, frozenset(indices), coverage, exact, distinctive, start, end, name.role
+        )
+
+
+def _korean_match(token: str, word: Word) -> bool:
+    """A Korean name inside a question's word: 물품보관소 in 물품보관소는; a one-syllable name
+    (윈) only as the whole word once its particle is cut (윈까지, not 윈도우)."""
+    if len(token) == 1:
+        return word.word == token
+    if token in word.typed:
+        return True
+    return len(word.word) >= 2 and word.word in token and len(word.word) * 2 >= len(token)
+
+
+def _merge(a: Mention, b: Mention) -> Mention:
+    """Two names of one record found in a question ("Women in Tech", "Women in Tech
+    Meetup"): the record accounts for the words of both."""
+    best = a if (a.exact, a.coverage) >= (b.exact, b.coverage) else b
+    return Mention(
+        best.ref,
+        a.words | b.words,
+        max(a.coverage, b.coverage),
+        a.exact or b.exact,
+        a.distinctive or b.distinctive,
+        min(a.start, b.start),
+        max(a.end, b.end),
+        a.role and b.role,
+    )

@@ -1,0 +1,129 @@
+"""Stage 2: normalized text -> words, each with the forms it matches.
+
+English words are put right three ways, each with a well-kept tool:
+- text speak through the language catalog's slang table ('wen' -> 'when', 'tmrw');
+- typos against the words the event and the catalogs use, found by rapidfuzz and accepted
+  only when they are few edits apart (optimal string alignment) and the typed word is not
+  itself a common English word by wordfreq ('late' stays 'late', never 'latte');
+- lemmas from lemminflect, so 'staying', 'sessions' and 'recorded' match 'stay', 'session'
+  and 'record'.
+Korean words lose their particles and endings (점심은 -> 점심, 셔틀버스까지 -> 셔틀버스).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lemminflect import getAllLemmas, getAllLemmasOOV
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+from wordfreq import zipf_frequency
+
+from bot.lang import DEFAULT, Catalog, catalog, catalogs
+
+COMMON_WORD = 3.0  # Zipf frequency from which a typed word is a real word, not a typo
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a question."""
+
+    typed: str  # as written (normalized)
+    word: str  # after slang and typo repair, or with the Korean ending cut
+    keys: frozenset[str]  # the word and its lemmas: the forms it matches
+    start: int  # offsets in the normalized text
+    end: int
+    language: str
+    corrected: bool = False
+
+    @property
+    def is_number(self) -> bool:
+        return self.word.isdigit()
+
+
+@lru_cache(maxsize=20_000)
+def lemmas(word: str) -> frozenset[str]:
+    """The word and its dictionary forms ('buses' -> {'buses', 'bus'})."""
+    found = {word}
+    if word.isascii() and word.isalpha() and len(word) > 2:
+        for forms in getAllLemmas(word).values():
+            found.update(forms)
+        if len(found) == 1 and word.endswith("s"):  # not in the dictionary: a plural noun?
+            for forms in getAllLemmasOOV(word, "NOUN").values():
+                found.update(forms)
+    return frozenset(found)
+
+
+def cut_ending(word: str, cat: Catalog) -> str:
+    """A Korean word without its particle or ending (어디예요 -> 어디), never empty."""
+    for _ in range(2):
+        for ending in cat.endings:
+            if word.endswith(ending) and len(word) > len(ending):
+                word = word[: -len(ending)]
+                break
+        else:
+            break
+    return word
+
+
+def _is_typo_of(typed: str, word: str) -> bool:
+    """Few edits apart, by length: similar is not enough ('parking' is not 'speaking',
+    'slack' is not 'snack'). A short word may have one letter dropped, added or two swapped;
+    a longer one one edit; a long one two."""
+    distance = OSA.distance(typed, word)
+    if len(typed) <= 5:
+        return distance == 1 and (len(typed) != len(word) or sorted(typed) == sorted(word))
+    return distance <= (1 if len(typed) <= 8 else 2)
+
+
+class WordReader:
+    """Splits text into words and puts English typos right against a known vocabulary."""
+
+    def __init__(self, vocabulary: Iterable[str]):
+        self.known = frozenset(vocabulary)
+        self.targets = sorted(w for w in self.known if w.isascii() and w.isalpha() and len(w) >= 4)
+        self._memo: dict[str, str] = {}
+
+    def correct(self, word: str) -> str:
+        """The known word a typo was meant to be, or the word itself."""
+        if word in self.known or len(word) < 4 or not word.isascii() or not word.isalpha():
+            return word
+        if word in self._memo:
+            return self._memo[word]
+        fixed = word
+        if zipf_frequency(word, "en") < COMMON_WORD and not (self.known & lemmas(word)):
+            for candidate, _score, _ in process.extract(
+                word, self.targets, scorer=fuzz.ratio, limit=4, score_cutoff=70
+            ):
+                if _is_typo_of(word, candidate):
+                    fixed = candidate
+                    break
+        if len(self._memo) > 50_000:
+            self._memo.clear()
+        self._memo[word] = fixed
+        return fixed
+
+    def words(self, text: str) -> list[Word]:
+        """The words of normalized text, in order."""
+        out: list[Word] = []
+        english = catalog(DEFAULT)
+        scripts = [c for c in catalogs() if c.script is not None]
+        for m in _WORD.finditer(text):
+            typed = m.group(0)
+            cat = next((c for c in scripts if c.script.search(typed)), english)
+            if cat is english:
+                word = english.slang.get(typed, typed)
+                fixed = self.correct(word)
+                keys = lemmas(fixed) | {word}
+                out.append(
+                    Word(typed, fixed, keys, m.start(), m.end(), cat.code, fixed != word)
+                )
+            else:
+                word = cat.slang.get(typed, typed)
+                stem = cut_ending(word, cat)
+                out.append(Word(typed, stem, frozenset({typed, stem}), m.start(), m.end(), cat.code))
+        return out

@@ -59,6 +59,7 @@ class Candidate:
     evidence: Callable[[], tuple[set[str], str]] = field(default=lambda: (set(), ""))
     placed: bool = True  # it knows places and times: answers "where", "when", "near X"
     matched: bool = False  # its words were matched loosely (FAQ, text): concepts may veto
+    people: bool = False  # its records name people: it answers "who"
 
 
 @dataclass
@@ -181,7 +182,11 @@ def serves(c: Candidate, concept: str) -> bool:
     'lunch' and 'food'; a keynote item serves 'keynote' and 'speaker')."""
     topic, kind = CONCEPTS[concept]
     if topic == "speaker":
-        return c.topic in {"schedule", "speaker"}
+        return c.people
+    if topic == "transport" and kind is None and c.topic in {"schedule", "speaker"}:
+        return True  # "how do I get to the party": the item says how
+    if kind == "sessions" and c.kinds & {"keynote", "sessions"}:
+        return True  # "her talk", "강연": a keynote is a talk too
     if c.topic == "speaker":
         return topic == "schedule" and (kind is None or kind in c.kinds)
     if topic != c.topic:
@@ -215,10 +220,22 @@ def explain(q: Question, c: Candidate, lexicon: Lexicon) -> dict[int, float]:
             if m.ref.kind == "venue" and m.ref.key in q.venues:
                 for i in m.words:
                     got[i] = max(got.get(i, 0.0), PLACE)
+        for m in q.mentions:  # "lunch near the Expo": an item named as a place
+            if m.ref.kind == "item" and m.words <= q.near_words:
+                for i in m.words:
+                    got[i] = max(got.get(i, 0.0), PLACE)
         for h in q.attributes:
-            if h.name != "who" or c.topic in {"schedule", "speaker"}:
+            if h.name != "who" or c.people:
                 for i in h.words:
                     got.setdefault(i, ATTRIBUTE)
+    if c.topic == "faq":  # "are keynotes recorded?" answers for the CEO's keynote too
+        keys, raw = c.evidence()
+        for m in q.mentions:
+            if m.ref.kind in {"item", "speaker"} and not set(m.words) <= set(got):
+                kind = m.ref.key.split(":", 1)[0] if m.ref.kind == "item" else "keynote"
+                if kind in CONCEPTS and lexicon.group_words("concepts", kind) & keys:
+                    for i in m.words:
+                        got.setdefault(i, EVIDENCE)
     missing = q.content - set(got)
     if not missing:
         return got
@@ -236,7 +253,11 @@ def explain(q: Question, c: Candidate, lexicon: Lexicon) -> dict[int, float]:
                 ok = bool(lexicon.group_words("concepts", concept) & keys) or w.word in raw
         else:
             groups = {h.name for h in q.synonyms if i in h.words}
-            ok = bool(w.keys & keys) or any(lexicon.group_words("synonyms", g) & keys for g in groups)
+            ok = bool(w.keys & keys) or any(
+                lexicon.group_words("synonyms", g) & keys
+                or any(" " in s and s in raw for s in lexicon.group_words("synonyms", g))
+                for g in groups
+            )
             if not ok and w.language != "en":
                 ok = w.word in raw or any(
                     g in raw for name in groups for g in lexicon.group_words("synonyms", name)
@@ -265,6 +286,8 @@ def _is_timezone_question(q: Question) -> bool:
 
 
 def _mention_weight(m: Mention) -> float:
+    if m.exact and not m.distinctive:  # "Expo", "Yoga": the concept's own word
+        return GENERIC_NAME + 0.5
     if m.exact:
         return EXACT_NAME
     if m.distinctive:
@@ -317,7 +340,7 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
     for m in q.mentions:
         kind, key = m.ref.kind, m.ref.key
         own = {i: _mention_weight(m) for i in m.words}
-        rank = 0 if m.exact or m.distinctive else 6
+        rank = 0 if m.distinctive else (4 if m.exact else 6)
         if kind == "item":
             group = [i for i in data.schedule if item_group(i.kind, i.title) == key]
             if group:
@@ -329,6 +352,7 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                         _render_item(ctx, q, group, asks_open, places),
                         frozenset({group[0].kind}),
                         _evidence(*_item_texts(ctx, group)),
+                        people=any(i.speaker for i in group),
                     )
                 )
         elif kind == "speaker":
@@ -346,6 +370,7 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                         ),
                         kinds,
                         _evidence(*_item_texts(ctx, group)),
+                        people=True,
                     )
                 )
         elif kind == "swag":
@@ -396,6 +421,11 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                 )
             )
 
+    if q.origin and q.destination and q.origin != q.destination and not any(
+        CONCEPTS[h.name][0] == "transport" for h in q.concepts
+    ):
+        out += _transport_candidates(q, ctx, {}, [], day, moment, wants_last)
+
     # 2. What the question's concepts select.
     by_topic: dict[str, list] = {}
     for h in q.concepts:
@@ -443,7 +473,8 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                         venues=places, intent=kinds[0],
                     ),
                     frozenset(kinds),
-                    _evidence(*_item_texts(ctx, chosen or [i for i in data.schedule if i.kind in kinds])),
+                    _evidence(*_item_texts(ctx, chosen)),
+                    people=any(i.speaker for i in chosen),
                 )
             )
         elif topic == "speaker" and not any(m.ref.kind in {"speaker", "item"} for m in q.mentions):
@@ -460,6 +491,7 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                         ),
                         frozenset(i.kind for i in chosen),
                         _evidence(*_item_texts(ctx, chosen)),
+                        people=True,
                     )
                 )
         elif topic == "agenda":
@@ -521,13 +553,16 @@ def _named_by_concepts(q: Question, data: EventData, words: frozenset[int], kind
     groups = {
         m.ref.key
         for m in q.mentions
-        if m.ref.kind == "item" and m.words & words and not (m.exact or m.distinctive)
+        if m.ref.kind == "item" and m.words & words and not m.distinctive
     }
     named = [i for i in data.schedule if item_group(i.kind, i.title) in groups]
     of_kind = [i for i in data.schedule if i.kind in kinds]
-    if named:
-        return sorted(set(named) | {i for i in of_kind if i in named or not named}, key=lambda i: i.start)
-    return of_kind
+    if not named:
+        return of_kind
+    # "키노트" names most keynotes: it means the kind. "yoga" names one activity of many.
+    if of_kind and len({i for i in named if i in of_kind}) * 2 > len(of_kind):
+        return sorted(set(named) | set(of_kind), key=lambda i: i.start)
+    return named
 
 
 def _swag_keys(ctx: Context, state: _State, concepts: set[str]) -> list[str]:
@@ -583,6 +618,12 @@ def _transport_candidates(
     )
     kinds_set = frozenset(kinds)
     if q.origin and q.destination and q.origin != q.destination:
+        own = own | {
+            i: _mention_weight(m)
+            for m in q.mentions
+            if m.ref.key in {q.origin, q.destination}
+            for i in m.words
+        }
         return [
             Candidate(
                 "transport",
@@ -595,6 +636,9 @@ def _transport_candidates(
         ]
     target = q.destination or (q.venues[0] if len(q.venues) == 1 else None)
     if target:
+        own = own | {
+            i: _mention_weight(m) for m in q.mentions if m.ref.key == target for i in m.words
+        }
         return [
             Candidate(
                 "transport",
@@ -605,6 +649,8 @@ def _transport_candidates(
                 evidence,
             )
         ]
+    if not service_kinds and any(m.ref.kind in {"item", "speaker"} for m in q.mentions):
+        return []  # "how do I get to the party": the party's own answer says
     wanted = list(service_kinds)
     if wanted and not transport.services_of(ctx, wanted):
         wanted = [r for k in service_kinds for r in RELATED_SERVICES.get(k, ())]

@@ -41,14 +41,11 @@ class FaqIndex:
         for entry in entries:
             texts = [entry.question, *entry.questions]
             texts += [t["question"] for t in entry.translations.values() if t.get("question")]
-            phrasings = [self._features(text) for text in texts]
-            keywords = set()
-            for keyword in entry.keywords:
-                keywords |= self._features(keyword)
-            every = set().union(*phrasings, keywords)
-            for feature in every:
+            # Each keyword is a phrasing of its own: "5k results" matches when both words do.
+            phrasings = [self._features(text) for text in [*texts, *entry.keywords]]
+            for feature in set().union(*phrasings):
                 df[feature] += 1
-            self.phrasings.append([(n, p) for n, p in enumerate(phrasings)] + [(-1, keywords)])
+            self.phrasings.append(list(enumerate(phrasings)))
             self.features.append({})
         total = len(entries) or 1
         self.weights = {

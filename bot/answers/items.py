@@ -122,7 +122,7 @@ def answer(
                 "item_opens_later",
                 title=title,
                 day=ctx.day(ctx.local_day(nxt.start)),
-                start=ctx.time(nxt.start),
+                span=ctx.span(nxt.start, nxt.end),
                 place=ctx.t("item_place", place=place) if place else "",
             )
             return Answer(text, intent=intent, title=title)

@@ -38,6 +38,7 @@ class Catalog:
     places: dict[str, tuple[str, ...]]  # words that mark a place as origin, goal or nearby
     zones: dict[str, str]  # everyday place names for time zones ("east coast")
     greetings: frozenset[str]  # a message that only greets or asks for help
+    properties: frozenset[str]  # synonym groups that ask what a record may not say
 
     def t(self, key: str, **values: object) -> str:
         """A sentence in this language, filled in; English when this catalog lacks it."""
@@ -71,6 +72,7 @@ def catalog(code: str) -> Catalog:
         places={k: tuple(v) for k, v in doc.get("places", {}).items()},
         zones=doc.get("zones", {}),
         greetings=frozenset(doc.get("greetings", {}).get("words", [])),
+        properties=frozenset(doc.get("properties", {}).get("names", [])),
     )
 
 

@@ -53,6 +53,7 @@ class Question:
     near: tuple[str, ...] = ()  # venues named as where the asker wants it ("near X")
     zone: str | None = None  # a time zone asked for ("in Seoul time")
     zone_words: frozenset[int] = field(default_factory=frozenset)
+    near_words: frozenset[int] = field(default_factory=frozenset)  # "near the Expo"
 
     def concept_names(self) -> set[str]:
         return {h.name for h in self.concepts}
@@ -115,6 +116,14 @@ class Understanding:
         attributes = [h for h in attributes if not any(h.words <= w for w in named)]
         venues = _venue_slots(mentions)
         origin, destination, near = _places(text, venues, language)
+        near_items = [
+            m for m in mentions if m.ref.kind == "item" and _marked(text, m, "near")
+        ]
+        near_words = frozenset().union(*(m.words for m in near_items))
+        for m in near_items:
+            venue = next((i.venue for i in self.data.schedule if i.venue and m.ref.key == _group_of(i)), None)
+            if venue and venue not in near:
+                near = (*near, venue)
         plain = _plain_words(words)
         plain |= {i for i, w in enumerate(words) if w.keys & self.index.event_words}
         content = frozenset(
@@ -122,6 +131,11 @@ class Understanding:
             for i, w in enumerate(words)
             if i not in plain and i not in time_words and i not in zone_words and not w.is_number
         )
+        # What is asked of a thing beyond where and when ("how much", "who") always counts.
+        properties = frozenset().union(*(c.properties for c in catalogs()))
+        asked = [h.words for h in synonyms if h.name in properties]
+        asked += [h.words for h in attributes if h.name == "who"]
+        content = content | frozenset().union(*asked)
         explained = set()
         for group in (mentions, concepts, attributes, synonyms):
             for hit in group:
@@ -150,6 +164,7 @@ class Understanding:
             near=near,
             zone=zone,
             zone_words=zone_words,
+            near_words=near_words,
         )
 
 
@@ -219,6 +234,24 @@ def _known_korean(word: Word, u: Understanding) -> bool:
     return word.word in u.known or any(k in word.typed for k in u.korean_known)
 
 
+def _group_of(item) -> str:
+    from bot.understanding.vocabulary import item_group
+
+    return item_group(item.kind, item.title)
+
+
+def _marked(text: str, m: Mention, key: str) -> bool:
+    """Whether a name is marked as origin, goal or nearby ('from X', 'X까지', 'near X')."""
+    before = re.sub(r"\bthe$", "", text[max(0, m.start - 16) : m.start].rstrip()).rstrip()
+    after = text[m.end : m.end + 8]
+    for cat in catalogs():
+        if any(re.search(rf"(?:^|\W){re.escape(w)}$", before) for w in cat.places.get(f"{key}_before", ())):
+            return True
+        if any(after.lstrip().startswith(w) or after.startswith(w) for w in cat.places.get(f"{key}_after", ())):
+            return True
+    return False
+
+
 def _places(
     text: str, venues: list[Mention], language: str
 ) -> tuple[str | None, str | None, tuple[str, ...]]:
@@ -226,25 +259,12 @@ def _places(
     'B까지') and which they want something near ('near C', 'at C')."""
     origin = destination = None
     near: list[str] = []
-    cats = catalogs()
     for m in venues:
-        before = text[max(0, m.start - 16) : m.start].rstrip()
-        before = re.sub(r"\bthe$", "", before).rstrip()
-        after = text[m.end : m.end + 8]
-
-        def marked(key: str, before: str = before, after: str = after) -> bool:
-            for cat in cats:
-                if any(re.search(rf"(?:^|\W){re.escape(w)}$", before) for w in cat.places.get(f"{key}_before", ())):
-                    return True
-                if any(after.lstrip().startswith(w) or after.startswith(w) for w in cat.places.get(f"{key}_after", ())):
-                    return True
-            return False
-
-        if marked("from") and origin is None:
+        if _marked(text, m, "from") and origin is None:
             origin = m.ref.key
-        elif marked("to") and destination is None:
+        elif _marked(text, m, "to") and destination is None:
             destination = m.ref.key
-        elif marked("near"):
+        elif _marked(text, m, "near"):
             near.append(m.ref.key)
     ids = list(dict.fromkeys(m.ref.key for m in venues))
     if len(ids) >= 2:

@@ -155,7 +155,7 @@ class Concierge:
                 return answer
             words = [q.words[i].typed for i in missing]
             unknown = [w for w in words if w in q.unknown]
-            if unknown or coverage < 0.5:
+            if unknown or not coverage:
                 return self._unsure(q, ctx, state, unknown or words)
             what = ctx.join([ctx.t("partial_word", word=w) for w in words])
             answer.text = ctx.t("partial", what=what) + "\n" + answer.text
@@ -383,6 +383,7 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                     lambda key=key: swag.answer(ctx, [key], day, places),
                     frozenset(),
                     _evidence(*(f"{s.item} {s.notes} {s.where} {s.eligible}" for s in records)),
+                    people=True,  # who may have it
                 )
             )
         elif kind == "service":
@@ -413,7 +414,7 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
             out.append(
                 Candidate(
                     "venue",
-                    own,
+                    dict.fromkeys(m.words, NAME),
                     4,
                     lambda key=key: venues.answer(ctx, (key,)),
                     frozenset(),
@@ -459,6 +460,7 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                     lambda names=names: swag.answer(ctx, _swag_keys(ctx, state, names), day, places),
                     frozenset(),
                     _evidence(*(f"{s.item} {s.notes} {s.where} {s.eligible}" for s in data.swag)),
+                    people=True,
                 )
             )
         elif topic == "schedule":
@@ -509,13 +511,16 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                 )
             )
     if q.zone and _is_timezone_question(q):
-        zone_words = {i: CONCEPT for i in q.zone_words}
-        zone_words.update({i: CONCEPT for h, _ in by_topic.get("timezone", []) for i in h.words})
+        # A time asked in a zone is computed, never a rule of thumb from the FAQ.
+        zone_words = {i: EXACT_NAME + 0.5 for i in q.zone_words}
+        zone_words.update(
+            {i: EXACT_NAME + 0.5 for h, _ in by_topic.get("timezone", []) for i in h.words}
+        )
         out.append(
             Candidate(
                 "timezone",
                 zone_words,
-                2,
+                1,
                 lambda: timezones.answer(ctx, q.zone, when, _given_in_zone(q)),
                 placed=False,
             )

@@ -95,36 +95,35 @@ class FaqIndex:
                     candidates |= entries
         matches = []
         for n in candidates:
-            best: FaqMatch | None = None
+            got: set[str] = set()
+            explained: set[int] = set()
+            coverage = 0.0
             for _, features in self.phrasings[n]:
                 if not features:
                     continue
-                got: set[str] = set()
-                explained: set[int] = set()
+                hits: set[str] = set()
                 for i, wf in enumerate(word_features):
                     hit = wf & features
                     if not hit and q.words[i].language != "en" and len(q.words[i].word) >= 2:
                         hit = {
                             f
                             for f in features
-                            if f.startswith("k:") and len(f) > 3
+                            if f.startswith("k:")
+                            and len(f) > 3
                             and (q.words[i].word in f[2:] or f[2:] in q.words[i].typed)
                         }
                     if hit:
-                        got |= hit
+                        hits |= hit
                         explained.add(i)
-                score = sum(self.weights.get(f, 1.0) for f in got)
-                total = sum(self.weights.get(f, 1.0) for f in features if not _is_plain(f, self.plain))
-                coverage = (
-                    sum(self.weights.get(f, 1.0) for f in got if not _is_plain(f, self.plain)) / total
-                    if total
-                    else 0.0
-                )
-                m = FaqMatch(self.entries[n], frozenset(explained), score, coverage)
-                if best is None or (m.score, m.coverage) > (best.score, best.coverage):
-                    best = m
-            if best is not None and best.score > 0:
-                matches.append(best)
+                got |= hits
+                telling = [f for f in features if not _is_plain(f, self.plain)]
+                total = sum(self.weights.get(f, 1.0) for f in telling)
+                if total:
+                    share = sum(self.weights.get(f, 1.0) for f in hits if f in telling) / total
+                    coverage = max(coverage, share)
+            score = sum(self.weights.get(f, 1.0) for f in got)
+            if score > 0:
+                matches.append(FaqMatch(self.entries[n], frozenset(explained), score, coverage))
         return sorted(matches, key=lambda m: (-m.score, -m.coverage))
 
 

@@ -108,8 +108,12 @@ def by_kind(
     return Answer("\n".join(lines), intent=intent)
 
 
-def _rank(item: ScheduleItem) -> int:
-    return KIND_RANK.index(item.kind) if item.kind in KIND_RANK else len(KIND_RANK)
+LONG = timedelta(hours=6)  # desks and rooms open all day: listed after what happens
+
+
+def _rank(item: ScheduleItem) -> tuple[bool, int]:
+    long = item.end is not None and item.end - item.start >= LONG
+    return long, KIND_RANK.index(item.kind) if item.kind in KIND_RANK else len(KIND_RANK)
 
 
 def highlights(ctx: Context, items: list[ScheduleItem]) -> list[str]:

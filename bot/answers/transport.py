@@ -190,12 +190,22 @@ def getting_to(
     wanted = [s for s in serving if not kinds or s.kind in kinds]
     if kinds and not wanted:
         for runs in services_of(ctx, list(kinds)).values():
+            if any(destination in r.stops for r in runs):  # it does, on another day
+                later = sorted((r for r in runs if r.day >= day), key=lambda r: r.day) or runs
+                answer = service_answer(ctx, runs, later[0].day, moment)
+                lines.append(answer.text)
+                continue
             lines.append(ctx.t("service_not_to", name=ctx.name(runs[0], "name"), venue=name))
+            where = ctx.text(runs[0], "where")
+            if where:
+                lines.append(ctx.t("service_board", where=where))
     for s in (wanted or serving)[:2]:
         lines.append(_departures(ctx, s, day, moment))
-        where = ctx.text(s, "where")
+        where, note = ctx.text(s, "where"), ctx.text(s, "notes")
         if where:
             lines.append(ctx.t("service_board", where=where))
+        if note and kinds:
+            lines.append(note)
     for r in ctx.data.routes:
         if destination in (r.origin, r.destination):
             other = ctx.venue_name(r.destination if r.origin == destination else r.origin)

@@ -134,7 +134,8 @@ class Understanding:
         # What is asked of a thing beyond where and when ("how much", "who") always counts.
         properties = frozenset().union(*(c.properties for c in catalogs()))
         asked = [h.words for h in synonyms if h.name in properties]
-        asked += [h.words for h in attributes if h.name == "who"]
+        contact = frozenset().union(*(h.words for h in attributes if h.name == "contact"))
+        asked += [h.words for h in attributes if h.name == "who" and not h.words & contact]
         content = content | frozenset().union(*asked)
         explained = set()
         for group in (mentions, concepts, attributes, synonyms):
@@ -178,6 +179,9 @@ def _venue_slots(mentions: list[Mention]) -> list[Mention]:
         and (m.exact or m.coverage >= 0.5 or (m.distinctive and m.coverage >= 0.3))
     ]
     good.sort(key=lambda m: (-m.exact, -m.coverage))
+    # "리플레이" is the party's own name, not part of the party venue's "리플레이 장소".
+    named = [m.words for m in mentions if m.ref.kind != "venue" and m.exact and m.distinctive]
+    good = [m for m in good if m.exact or not any(m.words <= w for w in named)]
     kept: list[Mention] = []
     for m in good:
         if not any(m.words <= k.words or (m.words & k.words and k.exact) for k in kept):

@@ -145,6 +145,9 @@ def cmd_import(args) -> int:
     the code column is skipped; a code already in the store stops the import. A new name
     needs --create: the new campaign opens now, to everyone, until you change it with
     `confbot credits campaign`."""
+    if not os.path.isfile(args.file):
+        what = "is a folder" if os.path.isdir(args.file) else "no such file"
+        raise CliError(f"{args.file}: {what}: name a CSV of codes")
     try:
         codes_file = read_codes_file(args.file)  # before the database: a bad file creates nothing
     except CodesFileError as exc:
@@ -219,8 +222,8 @@ def cmd_campaign(args) -> int:
     closes = settings.get("closes_at", existing.closes_at if existing else None)
     if closes is not None and closes <= opens:
         raise CliError(
-            f"--closes: the campaign would close ({credits.when(closes)}) before it opens "
-            f"({credits.when(opens)}): nothing changed"
+            f"--closes: a campaign must close after it opens, and this one would open "
+            f"{credits.when(opens)} and close {credits.when(closes)}: nothing changed"
         )
     if settings or existing is None:
         campaign = store.save_campaign(args.campaign, _now(), **settings)

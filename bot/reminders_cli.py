@@ -78,6 +78,7 @@ def outlook(store, now: datetime) -> dict:
                 counts["pending"] += status in PENDING
                 continue
             row = {
+                "key": due.key,
                 "kind": "reminder" if due.kind == "item" else "announcement",
                 "due_at": due.due_at.astimezone(zone).isoformat(),
                 "due_at_utc": due.due_at.astimezone(UTC).isoformat(),

@@ -211,6 +211,15 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str):
         raise CliError(f"{message} (see `{self.prog} --help`)")
 
+    def parse_args(self, args=None, namespace=None):
+        # argparse reports a stray option from the top parser; point at the command's help.
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            names = (getattr(parsed, "command", None), getattr(parsed, "credits_command", None))
+            prog = " ".join([self.prog, *filter(None, names)])
+            raise CliError(f"unrecognized arguments: {' '.join(extras)} (see `{prog} --help`)")
+        return parsed
+
 
 def _common(default: str) -> argparse.ArgumentParser:
     """The options every command takes, so they work before or after the command's name."""

@@ -118,7 +118,7 @@ def test_no_traceback_on_a_bad_option(name, tmp_path, capsys):
     db = make_db(tmp_path)
     assert main(["--db", db, *argv(name, tmp_path), "--bogus"]) == 2
     line = one_line(capsys)
-    assert "unrecognized arguments: --bogus" in line and "--help" in line
+    assert "unrecognized arguments: --bogus" in line and f"`confbot {name} --help`" in line
 
 
 @pytest.mark.parametrize(

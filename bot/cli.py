@@ -352,13 +352,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     try:
-        args = build_parser().parse_args(argv)
-        code = args.func(args)
+        try:
+            args = build_parser().parse_args(argv)
+            code = args.func(args)
+        except SystemExit as exc:  # --help and --version
+            code = exc.code if isinstance(exc.code, int) else 0
         if sys.stdout is not None:
             sys.stdout.flush()  # here, where a closed pipe can still be caught
         return code
-    except SystemExit as exc:  # --help and --version
-        return exc.code if isinstance(exc.code, int) else 0
     except BrokenPipeError:
         _quiet_stdout()
         return 0

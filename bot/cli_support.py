@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from bot.importers import SAMPLE_EVENT, load_file
 from bot.store import Store, StoreReadOnly
 from bot.suggest import zone_problem
 
@@ -57,8 +58,6 @@ def open_store(args: argparse.Namespace, *, create: bool = False, sample: bool =
         )
     store = Store(db)
     if sample and store.is_empty():
-        from bot.importers import SAMPLE_EVENT, load_file
-
         try:
             load_file(store, SAMPLE_EVENT)
         except StoreReadOnly:

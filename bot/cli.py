@@ -1,4 +1,9 @@
-"""The command line: a thin layer over the library (load, ask, chat, unanswered, serve)."""
+"""The command line: a thin layer over the library (load, ask, chat, unanswered, serve …).
+
+argparse rather than Click or Typer: the commands are few and flat, and the parts that are
+not argparse's job (one-line errors, --db before or after the command, exit codes) would be
+written by hand with either.
+"""
 
 from __future__ import annotations
 
@@ -9,97 +14,58 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime
 
-from bot import __version__, credits_cli
+from bot import __version__, credits_cli, load_cli, reminders_cli
 from bot.answers import Concierge
-from bot.clock import demo_clock, fixed_clock, offset_clock, parse_iso, system_clock, warm_up
-from bot.importers import SAMPLE_EVENT, LoadError, load_file
+from bot.cli_support import (
+    DEFAULT_DB,
+    EXIT_BUG,
+    EXIT_CONTENT,
+    EXIT_USAGE,
+    CliError,
+    ContentError,
+    event_zone,
+    local,
+    open_store,
+    time_option,
+    utc_hour,
+    zone_option,
+)
+from bot.clock import demo_clock, fixed_clock, offset_clock, system_clock, warm_up
+from bot.console import Asker
 from bot.store import Store, StoreError
+from bot.terminal import render, wants_style
 
 log = logging.getLogger("confbot")
 
-DEFAULT_DB = "./confbot.db"
-
-
-class CliError(Exception):
-    """A problem the user can fix; printed as one line, exit code 2."""
-
-
-def _zone(name: str | None) -> ZoneInfo | None:
-    if not name:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise CliError(f"--tz: '{name}' is not a time zone name like Asia/Seoul") from None
-
-
-def open_store(args: argparse.Namespace, *, load_sample: bool = True) -> Store:
-    """Open the database; an empty one gets the bundled sample event, and says so."""
-    try:
-        store = Store(args.db)
-    except StoreError as exc:
-        raise CliError(str(exc)) from None
-    if load_sample and store.is_empty():
-        load_file(store, SAMPLE_EVENT)
-        event = store.event()
-        print(
-            f"confbot: the database {args.db} was empty, so it now holds the bundled sample "
-            f"event ({event.name}). Load your own with `confbot load FILE --replace`.",
-            file=sys.stderr,
-        )
-    return store
+__all__ = ["CliError", "build_parser", "main"]
 
 
 def event_clock(store: Store, now_text: str | None):
     """The clock to answer by: --now, the real time during the event, or a demo clock."""
     event = store.event()
     if now_text:
-        try:
-            return fixed_clock(parse_iso(now_text, event.zone)), False
-        except ValueError:
-            raise CliError(
-                f"--now: '{now_text}' is not an ISO 8601 time like 2023-11-28T12:00"
-            ) from None
+        return fixed_clock(time_option(now_text, event.zone, "--now")), False
     return demo_clock(event, system_clock(event.zone))
 
 
 # -- commands -------------------------------------------------------------------------------
 
 
-def cmd_load(args: argparse.Namespace) -> int:
-    """Load an event file (.toml) or an agenda CSV (.csv), all or nothing."""
-    store = open_store(args, load_sample=False)
-    try:
-        counts = load_file(store, args.file, replace_all=args.replace, name=args.name, tz=args.tz)
-    except LoadError as exc:
-        print(f"confbot: not loaded, nothing changed: {exc}", file=sys.stderr)
-        return 1
-    except StoreError as exc:
-        raise CliError(str(exc)) from None
-    summary = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
-    event = store.event()
-    print(
-        f"Loaded {args.file} into {event.name} ({'replaced' if args.replace else 'added or updated'}): {summary or 'no records'}."
-    )
-    return 0
-
-
 def cmd_ask(args: argparse.Namespace) -> int:
     """Answer one question and exit."""
-    store = open_store(args)
+    asker_zone = zone_option(args.tz)
+    store = open_store(args, create=True, sample=True)
     clock, demo = event_clock(store, args.now)
     if demo and not args.json:
         print(f"(demo clock: {clock():%A %b %d, %I:%M %p} at the event)", file=sys.stderr)
     question = " ".join(args.text)
-    answer = Concierge(store).ask(
-        question, clock(), asker_zone=_zone(args.tz), user_id=args.user or ""
-    )
+    answer = Asker(Concierge(store))(question, clock(), asker_zone, args.user or "")
     if args.json:
         print(json.dumps(answer.as_dict(), ensure_ascii=False))
     else:
-        print(answer.text)
+        print(render(answer.text, styled=wants_style(sys.stdout)))
     return 0
 
 
@@ -107,25 +73,22 @@ def cmd_chat(args: argparse.Namespace) -> int:
     """Talk to the bot in the terminal, as an attendee would in Slack."""
     from bot.console import run_console
 
-    store = open_store(args)
+    asker_zone = zone_option(args.tz)
+    store = open_store(args, create=True, sample=True)
     clock, demo = event_clock(store, args.now)
     warm_up()
-    return run_console(Concierge(store), store.event(), clock, demo, _zone(args.tz))
+    return run_console(Concierge(store), store.event(), clock, demo, asker_zone)
 
 
 def cmd_unanswered(args: argparse.Namespace) -> int:
-    """List the questions the bot could not answer, most frequent first."""
-    store = open_store(args, load_sample=False)
-    since = None
-    event = store.event()
-    if args.since:
-        try:
-            since = parse_iso(args.since, event.zone if event else ZoneInfo("UTC"))
-        except ValueError:
-            raise CliError(
-                f"--since: '{args.since}' is not an ISO 8601 time like 2023-11-28"
-            ) from None
+    """List the questions the bot could not answer, most frequent first (times in the
+    event's zone)."""
+    store = open_store(args)
+    zone = event_zone(store)
+    since = time_option(args.since, zone, "--since") if args.since else None
     rows = store.unanswered(since, limit=args.limit)
+    for row in rows:
+        row["last_asked"] = datetime_in(row["last_asked"], zone)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
@@ -133,10 +96,16 @@ def cmd_unanswered(args: argparse.Namespace) -> int:
         print("No unanswered questions" + (f" since {args.since}." if args.since else "."))
         return 0
     for row in rows:
+        last = local(datetime.fromisoformat(row["last_asked"]), zone)
         print(
-            f"{row['times']:>4}×  {row['example']}   [{row['intent'] or '?'}, {row['languages']}, last {row['last_asked'][:16]}]"
+            f"{row['times']:>4}×  {row['example']}   [{row['intent'] or '?'}, {row['languages']}, last {last}]"
         )
     return 0
+
+
+def datetime_in(text: str, zone) -> str:
+    """A stored UTC time as ISO 8601 in ``zone`` (the offset says which)."""
+    return datetime.fromisoformat(text).astimezone(zone).isoformat()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -154,15 +123,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         raise CliError(str(exc)) from None
     setup_logging(os.environ.get("CONFBOT_LOG_LEVEL", "INFO"), settings.log_format)
-    store = open_store(args)
+    store = open_store(args, create=True, sample=True)
     zone = store.event().zone
     if args.now:  # a running clock from --now, so reminders come due as in real life
-        try:
-            clock, demo = offset_clock(parse_iso(args.now, zone)), False
-        except ValueError:
-            raise CliError(
-                f"--now: '{args.now}' is not an ISO 8601 time like 2023-11-28T12:00"
-            ) from None
+        clock, demo = offset_clock(time_option(args.now, zone, "--now")), False
     elif args.demo_clock:
         clock, demo = demo_clock(store.event(), system_clock(zone))
     else:
@@ -177,17 +141,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """Copy the database to FILE with SQLite's online backup; safe while `serve` runs."""
-    store = open_store(args, load_sample=False)
     if os.path.exists(args.file):
         raise CliError(f"{args.file} exists: choose a new file name")
+    folder = os.path.dirname(os.path.abspath(args.file))
+    if not os.path.isdir(folder):
+        raise CliError(f"cannot create {args.file}: the folder {folder} does not exist")
+    store = open_store(args)
     store.backup(args.file)
     print(f"Backed up {args.db} to {args.file}.")
     return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    """Questions per hour and the unanswered share, claims, and reminders sent, late, missed."""
-    store = open_store(args, load_sample=False)
+    """Questions per hour (in the event's zone) and the unanswered share, claims, and
+    reminders sent, late, missed."""
+    store = open_store(args)
+    zone = event_zone(store)
     hours = store.question_counts()
     answered = sum(a for _, a, _ in hours)
     unanswered = sum(u for _, _, u in hours)
@@ -202,10 +171,17 @@ def cmd_stats(args: argparse.Namespace) -> int:
         for c in store.campaigns()
     ]
     stats = {
+        "zone": zone.key,
         "questions": total,
         "unanswered_share": round(unanswered / total, 3) if total else 0.0,
         "questions_per_hour": [
-            {"hour_utc": h, "answered": a, "unanswered": u} for h, a, u in hours
+            {
+                "hour": utc_hour(h).astimezone(zone).isoformat(),
+                "hour_utc": h,
+                "answered": a,
+                "unanswered": u,
+            }
+            for h, a, u in hours
         ],
         "credits": campaigns,
         "reminders": store.delivery_counts(),
@@ -215,8 +191,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(json.dumps(stats, indent=2))
         return 0
     print(f"Questions: {total} ({stats['unanswered_share']:.0%} unanswered)")
-    for row in stats["questions_per_hour"][-24:]:
-        print(f"  {row['hour_utc']}:00 UTC  {row['answered']} answered, {row['unanswered']} not")
+    for h, a, u in hours[-24:]:
+        print(f"  {local(utc_hour(h), zone)}  {a} answered, {u} not")
     for c in campaigns:
         print(f"Credits {c['campaign']}: {c['claimed']} of {c['total']} claimed, {c['left']} left")
     r = stats["reminders"]
@@ -229,34 +205,51 @@ def cmd_stats(args: argparse.Namespace) -> int:
 # -- parser ---------------------------------------------------------------------------------
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with its errors as one line (and exit code 2) instead of the usage text."""
+
+    def error(self, message: str):
+        raise CliError(f"{message} (see `{self.prog} --help`)")
+
+    def parse_args(self, args=None, namespace=None):
+        # argparse reports a stray option from the top parser; point at the command's help.
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            names = (getattr(parsed, "command", None), getattr(parsed, "credits_command", None))
+            prog = " ".join([self.prog, *filter(None, names)])
+            raise CliError(f"unrecognized arguments: {' '.join(extras)} (see `{prog} --help`)")
+        return parsed
+
+
+def _common(default: str) -> argparse.ArgumentParser:
+    """The options every command takes, so they work before or after the command's name."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="PATH",
+        default=default,
+        help="the SQLite database file (default: $CONFBOT_DB or ./confbot.db)",
+    )
+    return common
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="confbot",
         description="A Slack concierge for conference attendees. Runs in Slack (serve) or in "
         "your terminal (chat, ask).",
+        parents=[_common(os.environ.get("CONFBOT_DB", DEFAULT_DB))],
     )
     parser.add_argument("--version", action="version", version=f"confbot {__version__}")
-    parser.add_argument(
-        "--db",
-        default=os.environ.get("CONFBOT_DB", DEFAULT_DB),
-        help="the SQLite database file (default: $CONFBOT_DB or ./confbot.db)",
-    )
+    # After the command, --db is only set when given, so it never undoes one given before.
+    common = [_common(argparse.SUPPRESS)]
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser(
-        "load", help="load an event file (.toml) or an agenda CSV", description=cmd_load.__doc__
-    )
-    p.add_argument("file", help="the event file (.toml) or agenda CSV (.csv)")
-    p.add_argument(
-        "--replace",
-        action="store_true",
-        help="replace the whole event instead of adding or updating records",
-    )
-    p.add_argument("--name", help="the event's name, for a CSV loaded into an empty database")
-    p.add_argument("--tz", help="the event's time zone, for a CSV loaded into an empty database")
-    p.set_defaults(func=cmd_load)
+    load_cli.add_parser(sub, common)
 
-    p = sub.add_parser("ask", help="answer one question and exit", description=cmd_ask.__doc__)
+    p = sub.add_parser(
+        "ask", help="answer one question and exit", description=cmd_ask.__doc__, parents=common
+    )
     p.add_argument("text", nargs="+", help="the question")
     p.add_argument(
         "--now", help="answer as if it were this time (ISO 8601; event zone if no offset)"
@@ -270,13 +263,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("chat", help="talk to the bot in the terminal", description=cmd_chat.__doc__)
+    p = sub.add_parser(
+        "chat",
+        help="talk to the bot in the terminal",
+        description=cmd_chat.__doc__,
+        parents=common,
+    )
     p.add_argument("--now", help="start the clock at this time (ISO 8601; event zone if no offset)")
     p.add_argument("--tz", help="your own time zone, e.g. Asia/Seoul")
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser(
-        "backup", help="copy the database safely while serving", description=cmd_backup.__doc__
+        "backup",
+        help="copy the database safely while serving",
+        description=cmd_backup.__doc__,
+        parents=common,
     )
     p.add_argument("file", help="the backup file to create")
     p.set_defaults(func=cmd_backup)
@@ -285,14 +286,19 @@ def build_parser() -> argparse.ArgumentParser:
         "stats",
         help="questions, unanswered share, claims, reminders",
         description=cmd_stats.__doc__,
+        parents=common,
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_stats)
 
-    credits_cli.add_parser(sub, open_store, CliError)
+    credits_cli.add_parser(sub, common)
+    reminders_cli.add_parser(sub, common)
 
     p = sub.add_parser(
-        "serve", help="run the Slack app (HTTP or Socket Mode)", description=cmd_serve.__doc__
+        "serve",
+        help="run the Slack app (HTTP or Socket Mode)",
+        description=cmd_serve.__doc__,
+        parents=common,
     )
     p.add_argument(
         "--now", help="run on a fixed clock at this time (ISO 8601), for demos and tests"
@@ -308,28 +314,77 @@ def build_parser() -> argparse.ArgumentParser:
         "unanswered",
         help="list questions the bot could not answer",
         description=cmd_unanswered.__doc__,
+        parents=common,
     )
     p.add_argument("--since", help="only questions asked at or after this time (ISO 8601)")
-    p.add_argument("--limit", type=int, default=50, help="how many to show (default 50)")
+    p.add_argument("--limit", type=_positive, default=50, help="how many to show (default 50)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_unanswered)
     return parser
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number above 0")
+    return int(text)
+
+
+# -- running a command -----------------------------------------------------------------------
+
+
+def _say(message: str) -> None:
+    if sys.stderr is not None:
+        print(f"confbot: {message}", file=sys.stderr)
+
+
+def _quiet_stdout() -> None:
+    """The reader went away (`confbot chat | head`): send what is left nowhere, so Python's
+    own flush at exit does not complain about the closed pipe either."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every failure is one line on stderr and an exit code (README)."""
     logging.basicConfig(
         level=os.environ.get("CONFBOT_LOG_LEVEL", "WARNING"),
         format="%(levelname)s %(name)s: %(message)s",
     )
-    args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        try:
+            args = build_parser().parse_args(argv)
+            code = args.func(args)
+        except SystemExit as exc:  # --help and --version
+            code = exc.code if isinstance(exc.code, int) else 0
+        if sys.stdout is not None:
+            sys.stdout.flush()  # here, where a closed pipe can still be caught
+        return code
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 0
+    except KeyboardInterrupt:
+        return 130
     except CliError as exc:
-        print(f"confbot: {exc}", file=sys.stderr)
-        return 2
+        _say(str(exc))
+        return EXIT_USAGE
+    except ContentError as exc:
+        _say(str(exc))
+        return EXIT_CONTENT
     except StoreError as exc:
-        print(f"confbot: {exc}", file=sys.stderr)
-        return 2
+        _say(str(exc))
+        return EXIT_USAGE
+    except OSError as exc:  # a path the command could not use
+        where = f"{exc.filename}: " if exc.filename else ""
+        _say(f"{where}{exc.strerror or exc}")
+        return EXIT_USAGE
+    except Exception as exc:
+        log.debug("unexpected error", exc_info=True)
+        _say(
+            f"unexpected error ({type(exc).__name__}: {exc}); "
+            "CONFBOT_LOG_LEVEL=DEBUG shows where. Please report it."
+        )
+        return EXIT_BUG
 
 
 if __name__ == "__main__":

@@ -4,14 +4,43 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from datetime import datetime
+from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from bot.answers import Concierge
+from bot.answers import Answer, Concierge
 from bot.clock import Clock, fmt_day, fmt_time
 from bot.models import Event
+from bot.store import StoreError
+from bot.terminal import render, wants_style
 
 with contextlib.suppress(ImportError):  # arrow keys and history; not on every platform
     import readline  # noqa: F401
+
+
+class Asker:
+    """Asks the concierge, recording each question (for `confbot stats` and `unanswered`)
+    while the database takes writes. A read-only database still answers: one warning, then
+    nothing more is recorded."""
+
+    def __init__(self, concierge: Concierge, warnings: TextIO | None = None):
+        self.concierge = concierge
+        self.warnings = warnings
+        self.recording = True
+
+    def __call__(
+        self, text: str, now: datetime, asker_zone: ZoneInfo | None, user_id: str
+    ) -> Answer:
+        if self.recording:
+            try:
+                return self.concierge.ask(text, now, asker_zone=asker_zone, user_id=user_id)
+            except StoreError as exc:  # read-only, or locked or full for longer than we wait
+                self.recording = False
+                print(
+                    f"confbot: warning: {exc}. Answering anyway, without recording questions.",
+                    file=self.warnings or sys.stderr,
+                )
+        return self.concierge.ask(text, now, asker_zone=asker_zone, user_id=user_id, record=False)
 
 
 def banner(event: Event, now, demo: bool, asker_zone: ZoneInfo | None) -> str:
@@ -40,9 +69,13 @@ def run_console(
     stdout=None,
 ) -> int:
     out = stdout or sys.stdout
-    interactive = stdin is None and sys.stdin.isatty()
+    styled = wants_style(out)
+    ask = Asker(concierge)
     source = stdin or sys.stdin
+    interactive = stdin is None and source is not None and source.isatty()
     print(banner(event, clock(), demo, asker_zone), file=out)
+    if source is None:  # started with stdin closed: nothing to read
+        return 0
     while True:
         try:
             if interactive:
@@ -59,6 +92,6 @@ def run_console(
             continue
         if line.lower() in {"quit", "exit", "bye"}:
             break
-        answer = concierge.ask(line, clock(), asker_zone=asker_zone, user_id="console")
-        print(f"bot> {answer.text}\n", file=out)
+        answer = ask(line, clock(), asker_zone, "console")
+        print(f"bot> {render(answer.text, styled=styled)}\n", file=out)
     return 0

@@ -27,9 +27,47 @@ class CodesFileError(ValueError):
     """A codes file that cannot be imported; says which line and why."""
 
 
+# A header cell names the code column: 'code', 'Promo code', 'promo_code', 'Voucher codes'.
+# Only letters and separators, so a code like PROMO-CODE-2023 is never taken for one.
+_HEADER = re.compile(r"[A-Za-z][A-Za-z _-]*")
+_HEADER_WORDS = {"code", "codes", "coupon", "coupons", "voucher", "vouchers"}
+
+
+def _is_header(cell: str) -> bool:
+    cell = cell.strip()
+    words = set(re.split(r"[ _-]+", cell.lower()))
+    return bool(_HEADER.fullmatch(cell)) and bool(words & _HEADER_WORDS)
+
+
+@dataclass
+class CodesFile:
+    """The codes of one file, with how its rows were counted."""
+
+    codes: list[tuple[int, str]]  # (line, code), the first time each code appears
+    rows: int  # rows below the header, blank ones included
+    duplicates: int  # rows repeating a code seen above them
+    blank: int
+    header: str | None  # the header cell naming the code column, when there is one
+
+    def summary(self, added: int) -> str:
+        """'7 rows: 3 added, 3 duplicates dropped, 1 blank'."""
+        parts = [f"{added} added"]
+        if self.duplicates:
+            parts.append(f"{self.duplicates} duplicate{'s' * (self.duplicates != 1)} dropped")
+        if self.blank:
+            parts.append(f"{self.blank} blank")
+        return f"{self.rows} row{'s' * (self.rows != 1)}: {', '.join(parts)}"
+
+
 def read_codes(path: str | Path) -> list[tuple[int, str]]:
-    """(line, code) pairs from a CSV: one code per row, or a column named ``code``. Trimmed
-    and de-duplicated. Raises CodesFileError naming the line of the first bad row."""
+    """(line, code) pairs from a codes file (see ``read_codes_file``)."""
+    return read_codes_file(path).codes
+
+
+def read_codes_file(path: str | Path) -> CodesFile:
+    """The codes in a CSV: one code per row, or a column headed 'code' (or 'promo_code',
+    'Voucher codes' …). Trimmed and de-duplicated, with the rows counted. Raises
+    CodesFileError naming the line of the first bad row."""
     try:
         text = Path(path).read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -38,19 +76,25 @@ def read_codes(path: str | Path) -> list[tuple[int, str]]:
         raise CodesFileError(f"{path}: cannot be read: {exc.strerror}") from None
     if "\x00" in text:
         raise CodesFileError(f"{path}: holds NUL bytes: not a CSV text file")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    column = 0
-    start = 0
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise CodesFileError(f"{path}: not valid CSV: {exc}") from None
+    column, start, header = 0, 0, None
     if rows:
-        header = [h.strip().lower() for h in rows[0]]
-        if "code" in header:
-            column, start = header.index("code"), 1
+        named = [i for i, cell in enumerate(rows[0]) if _is_header(cell)]
+        exact = [i for i in named if rows[0][i].strip().lower() == "code"]
+        if named:
+            column, start = (exact or named)[0], 1
+            header = rows[0][column].strip()
         elif len(rows[0]) > 1:
             raise CodesFileError(f"{path}: line 1: several columns but none is named 'code'")
     codes: list[tuple[int, str]] = []
     seen: set[str] = set()
+    blank = duplicates = 0
     for number, row in enumerate(rows[start:], start=start + 1):
         if not any(cell.strip() for cell in row):
+            blank += 1
             continue
         code = row[column].strip() if column < len(row) else ""
         if not _CODE.fullmatch(code):
@@ -60,12 +104,14 @@ def read_codes(path: str | Path) -> list[tuple[int, str]]:
                 else "is not a code (4 to 100 printable characters, no spaces)"
             )
             raise CodesFileError(f"{path}: line {number}: the code {problem}")
-        if code not in seen:
+        if code in seen:
+            duplicates += 1
+        else:
             seen.add(code)
             codes.append((number, code))
     if not codes:
         raise CodesFileError(f"{path}: no codes in the file")
-    return codes
+    return CodesFile(codes, len(rows) - start, duplicates, blank, header)
 
 
 @dataclass

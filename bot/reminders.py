@@ -97,6 +97,19 @@ def plan(
     return due
 
 
+def fate(due: Due, now: datetime) -> str:
+    """What posting ``due`` at ``now`` does: 'ahead' (not due yet), 'on time', 'late' (posted,
+    marked late), or 'missed' (no longer useful: recorded, never posted). The scheduler acts
+    on it and `confbot reminders` shows it, so the two cannot disagree."""
+    if due.item is not None and now >= due.item.start:  # never about an item in the past
+        return "missed"
+    if due.kind == "announcement" and now - due.due_at > ANNOUNCEMENT_LATE_LIMIT:
+        return "missed"
+    if now < due.due_at:
+        return "ahead"
+    return "late" if now - due.due_at > ON_TIME else "on time"
+
+
 def moves(store: Store, data: EventData, channels: tuple[str, ...], now: datetime) -> list[Due]:
     """Notices for remindable items whose start changed since the last look (and records
     the starts now seen). A removed item's personal reminders are cancelled."""

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot import reminders
-from bot.reminders import ANNOUNCEMENT_LATE_LIMIT, ON_TIME, Due
+from bot.reminders import Due
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -54,15 +54,13 @@ class ReminderRunner:
     async def _deliver(self, due: Due, target: str) -> str:
         async with self.limit:
             now = self.clock()
-            if due.item is not None and now >= due.item.start:  # never about an item in the past
-                self.store.record_missed(due.key, target, now)
-                return "missed"
-            if due.kind == "announcement" and now - due.due_at > ANNOUNCEMENT_LATE_LIMIT:
+            fate = reminders.fate(due, now)
+            if fate == "missed":
                 self.store.record_missed(due.key, target, now)
                 return "missed"
             if not self.store.begin_delivery(due.key, target, now):
                 return "already"
-            late = now - due.due_at > ON_TIME
+            late = fate == "late"
             try:
                 outcome = await self.poster(target, due, late)
             except Exception as exc:  # the poster logs; here only the bookkeeping

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import build_parser, main
+from bot.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -121,6 +122,7 @@ def test_unknown_questions_are_not_confident_and_are_listed(tmp_path, capsys):
     ],
 )
 def test_bad_options_exit_2_with_one_clear_line(tmp_path, capsys, args, message):
+    Store(tmp_path / "c.db").close()
     assert main(["--db", str(tmp_path / "c.db"), *args]) == 2
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert err.startswith("confbot: ") and message in err
@@ -163,8 +165,6 @@ def test_console_with_now_has_no_demo_banner(tmp_path):
 
 
 def test_backup_and_stats(tmp_path, capsys):
-    from bot.store import Store
-
     db = str(tmp_path / "c.db")
     main(["--db", db, "ask", "--now", "2023-11-28T10:00", "where is lunch"])
     main(["--db", db, "ask", "--now", "2023-11-28T10:05", "is there a prayer room"])
@@ -172,8 +172,14 @@ def test_backup_and_stats(tmp_path, capsys):
     assert main(["--db", db, "stats", "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)
     assert stats["questions"] == 2 and stats["unanswered_share"] == 0.5
+    assert stats["zone"] == "America/Los_Angeles"
     assert stats["questions_per_hour"] == [
-        {"hour_utc": "2023-11-28T18", "answered": 1, "unanswered": 1}
+        {
+            "hour": "2023-11-28T10:00:00-08:00",
+            "hour_utc": "2023-11-28T18",
+            "answered": 1,
+            "unanswered": 1,
+        }
     ]
     copy = tmp_path / "backup.db"
     assert main(["--db", db, "backup", str(copy)]) == 0

@@ -183,8 +183,8 @@ def test_credits_commands(tmp_path, capsys):
     db = str(tmp_path / "c.db")
     codes_file = tmp_path / "codes.csv"
     codes_file.write_text("code\n" + "\n".join(codes(5)) + "\n")
-    assert main(["--db", db, "credits", "import", "AWS $25", str(codes_file)]) == 0
-    assert "Added 5 codes" in capsys.readouterr().out
+    assert main(["--db", db, "credits", "import", "AWS $25", str(codes_file), "--create"]) == 0
+    assert "5 rows: 5 added" in capsys.readouterr().out
     assert main(["--db", db, "credits", "import", "AWS $25", str(codes_file)]) == 1
     assert "line 2: this code is already in the store" in capsys.readouterr().err
     assert (

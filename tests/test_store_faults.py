@@ -58,7 +58,7 @@ def test_the_cli_says_so_in_one_line(tmp_path, capsys):
     uri = f"file:{db}?mode=ro"
     codes = tmp_path / "codes.csv"
     codes.write_text("CODE-0001\nCODE-0002\n")
-    assert main(["--db", uri, "credits", "import", "X", str(codes)]) == 2
+    assert main(["--db", uri, "credits", "import", "X", str(codes), "--create"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("confbot:") and "read-only" in err[0]
     assert sqlite3.connect(db).execute("SELECT count(*) FROM campaigns").fetchone() == (0,)

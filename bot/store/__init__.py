@@ -8,11 +8,11 @@ for the writer, and every write transaction takes the write lock up front.
 from bot.store.core import CoreStore, fts_query
 from bot.store.credits import CreditsStore
 from bot.store.reminders import RemindersStore
-from bot.store.schema import MIGRATIONS, StoreError
+from bot.store.schema import MIGRATIONS, StoreError, StoreReadOnly
 
 
 class Store(RemindersStore, CreditsStore, CoreStore):
     """Typed access to one confbot database file."""
 
 
-__all__ = ["MIGRATIONS", "Store", "StoreError", "fts_query"]
+__all__ = ["MIGRATIONS", "Store", "StoreError", "StoreReadOnly", "fts_query"]

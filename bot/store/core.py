@@ -27,7 +27,7 @@ from bot.models import (
     Transport,
     Venue,
 )
-from bot.store.schema import MIGRATIONS, StoreError
+from bot.store.schema import MIGRATIONS, StoreError, StoreReadOnly
 
 # Record type -> table, also the EventData attribute. Columns are the dataclass fields.
 TABLES: dict[type, str] = {
@@ -174,7 +174,8 @@ class CoreStore:
         except sqlite3.OperationalError as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            raise StoreError(_explain(exc, self.path)) from exc
+            error = StoreReadOnly if "readonly" in str(exc) else StoreError
+            raise error(_explain(exc, self.path)) from exc
 
     # -- the event --------------------------------------------------------------------------
 
@@ -364,7 +365,10 @@ class CoreStore:
 
     def backup(self, target: str | Path) -> None:
         """A consistent copy through SQLite's online backup: safe while the bot serves."""
-        destination = sqlite3.connect(str(target))
+        try:
+            destination = sqlite3.connect(str(target))
+        except sqlite3.Error as exc:  # a missing folder, a directory, no permission
+            raise StoreError(f"cannot create the backup {target}: {exc}") from exc
         try:
             self.db.conn.backup(destination, pages=1024)
         except sqlite3.Error as exc:

@@ -5,6 +5,10 @@ class StoreError(Exception):
     """The database cannot be used as asked (locked, read-only, full, corrupt)."""
 
 
+class StoreReadOnly(StoreError):
+    """A write to a database that can only be read (file permissions, or a ?mode=ro URI)."""
+
+
 MIGRATIONS: list[str] = [
     # 1: the event and everything attendees ask about; the search index; unanswered questions.
     """

@@ -1,4 +1,4 @@
-"""What is due and to whom: keynote and re:Play reminders for channels, personal
+"""What is due and to whom: reminders in channels for items marked `remind`, personal
 reminders, organizer announcements, and "moved" notices. Never posts anything itself.
 
 Every reminder has a stable key. An item's keys include its start time, so a keynote that
@@ -12,11 +12,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.answers.base import Context, join
-from bot.answers.schedule import describe
-from bot.answers.transport import ride
+from bot.answers.base import Context
+from bot.answers.items import describe
+from bot.answers.schedule import getting_there
 from bot.models import EventData, ScheduleItem
 from bot.store import Store
+from bot.understanding import Understanding
+from bot.understanding.vocabulary import item_group
 
 DEFAULT_OFFSETS = (60, 10)  # minutes before an item starts
 PERSONAL_DEFAULT = 15
@@ -153,55 +155,25 @@ def message(ctx: Context, due: Due, *, late: bool) -> str:
     minutes = round((item.start - ctx.now).total_seconds() / 60)
     when = f"in {minutes} minutes" if minutes > 0 else "now"
     who = f" with {item.speaker}" if item.speaker and item.speaker not in item.title else ""
+    place = ctx.venue(item.venue, item.where)
     lines = [
         f":alarm_clock: *{item.title}*{who} starts {when}{late_note}",
-        f"{ctx.span(item.start, item.end)} at {ctx.venue(item.venue, item.where)}",
+        f"{ctx.span(item.start, item.end)}" + (f" at {place}" if place else ""),
     ]
     lines.append(how_to_get_there(ctx, item))
     return "\n".join(line for line in lines if line)
 
 
 def how_to_get_there(ctx: Context, item: ScheduleItem) -> str:
-    if item.kind == "party":
-        buses = [t for t in ctx.data.transport if t.kind == "replay-bus"]
-        if buses:
-            b = buses[0]
-            stops = [ctx.data.venue_name(v) for v in b.stops if v != item.venue]
-            return f"Buses from {join(stops)} from {ctx.time(b.first_run)}; {ride(b)}. Bring your badge: it is your ticket."
+    """The services the event runs to it (the party buses), else its venue's directions."""
+    services = getting_there(ctx, [item])
+    if services:
+        return services
     venue = ctx.data.venue(item.venue)
-    return venue.directions if venue else ""
+    return ctx.text(venue, "directions") if venue else ""
 
 
 # -- finding what a person wants to be reminded of ------------------------------------------------
-
-_STOP = {
-    "remind",
-    "me",
-    "about",
-    "of",
-    "the",
-    "a",
-    "to",
-    "please",
-    "for",
-    "minutes",
-    "minute",
-    "min",
-    "mins",
-    "before",
-    "keynote's",
-    "s",
-}
-ALIASES = {
-    "replay": "re:play",
-    "리플레이": "re:play",
-    "party": "re:play",
-    "베르너": "werner",
-    "키노트": "keynote",
-    "스와미": "swami",
-    "cto": "werner",
-    "ceo": "selipsky",
-}
 
 
 def parse_offset(text: str) -> int | None:
@@ -209,22 +181,30 @@ def parse_offset(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def find_item(data: EventData, text: str, now: datetime) -> ScheduleItem | None:
-    """The upcoming schedule item a request names ("Werner's keynote", "re:Play")."""
-    words = {
-        ALIASES.get(w, w)
-        for w in re.findall(r"[\w:]+", text.lower().replace("'s", ""))
-        if w not in _STOP
-    }
-    words = {w for w in words if not w.isdigit()}
-    best, best_score = None, 0
-    for item in data.schedule:
-        if item.start <= now:
+def find_item(
+    understanding: Understanding, data: EventData, text: str, now: datetime
+) -> ScheduleItem | None:
+    """The next upcoming schedule item a request names, through the same understanding as
+    questions: by its name or alias ("Monday Night Live"), a speaker or their role ("the
+    CTO's keynote"), or its kind ("the party")."""
+    text = re.sub(r"(?i)\bremind\s+me\s+(?:about|of|to)?\b", " ", text)
+    text = re.sub(r"\d{1,3}\s*(?:minutes?|mins?|m\b|분)\s*(?:before|early|전)?", " ", text)
+    q = understanding.understand(text, now)
+    upcoming = [i for i in data.schedule if i.start > now]
+    for m in q.mentions:
+        if m.ref.kind == "item" and (m.exact or m.distinctive):
+            found = [i for i in upcoming if item_group(i.kind, i.title) == m.ref.key]
+        elif m.ref.kind == "speaker":
+            found = [i for i in upcoming if m.ref.key in i.speakers]
+        else:
             continue
-        haystack = set(re.findall(r"[\w:]+", f"{item.title} {item.speaker} {item.kind}".lower()))
-        score = len(words & haystack) + (1 if item.remind and words & haystack else 0)
-        if score > best_score or (
-            score == best_score and best is not None and score and item.start < best.start
-        ):
-            best, best_score = item, score
-    return best if best_score else None
+        if found:
+            return found[0]
+    from bot.understanding.lexicon import CONCEPTS
+
+    kinds = {CONCEPTS[h.name][1] for h in q.concepts if CONCEPTS[h.name][0] == "schedule"}
+    named = [m.ref.key for m in q.mentions if m.ref.kind == "item"]
+    for i in upcoming:
+        if i.kind in kinds or item_group(i.kind, i.title) in named:
+            return i
+    return None

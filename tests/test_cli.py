@@ -153,7 +153,7 @@ def test_console_answers_on_a_demo_clock_and_leaves_on_eof(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "Demo clock" in result.stdout or "It is " in result.stdout
-    assert "Werner Vogels" in result.stdout and "Lunch" in result.stdout
+    assert "Werner Vogels" in result.stdout and "점심" in result.stdout  # Korean in, Korean out
 
 
 def test_console_with_now_has_no_demo_banner(tmp_path):

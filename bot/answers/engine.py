@@ -13,6 +13,7 @@ records the question for the organizers.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -56,10 +57,34 @@ class Candidate:
     rank: int  # breaks ties: records named > routes > FAQ > concepts > venues > text
     render: Callable[[], Answer | None]
     kinds: frozenset[str] = frozenset()  # kinds of the records it answers about
-    evidence: Callable[[], tuple[set[str], str]] = field(default=lambda: (set(), ""))
+    evidence: Callable[[], Evidence] = field(default=lambda: Evidence(set(), "", []))
     placed: bool = True  # it knows places and times: answers "where", "when", "near X"
     matched: bool = False  # its words were matched loosely (FAQ, text): concepts may veto
     people: bool = False  # its records name people: it answers "who"
+    bonus: float = 0.0  # how well it matched as a whole (an FAQ phrasing matched entirely)
+
+
+@dataclass
+class Evidence:
+    """A candidate's own text: its words (as lemmas), all of it normalized, and as written."""
+
+    keys: set[str]
+    raw: str
+    texts: list[str]
+
+    def sentences_with(self, forms: set[str]) -> list[str]:
+        """The sentences that hold any of ``forms``, as written (to show the asker why)."""
+        found = []
+        for text in self.texts:
+            for sentence in _SENTENCES.split(text):
+                norm = normalize(sentence)
+                keys = {k for tok in norm.split() for k in lemmas(tok.strip(".,;:!?()'\""))}
+                if keys & forms or any(f in norm for f in forms if " " in f or not f.isascii()):
+                    found.append(sentence.strip())
+        return list(dict.fromkeys(found))
+
+
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")
 
 
 @dataclass
@@ -143,14 +168,18 @@ class Concierge:
             got = explain(q, c, lexicon)
             covered = content & set(got)
             coverage = len(covered) / len(content) if content else 1.0
-            strength = sum(got.values())
+            strength = sum(got.values()) + c.bonus
             scored.append((coverage, strength, -c.rank, id(c), c, got))
         scored.sort(key=lambda s: s[:3], reverse=True)
+        if log.isEnabledFor(logging.DEBUG):
+            for coverage, strength, rank, _, c, got in scored[:6]:
+                log.debug("candidate %s %.2f %.1f rank %d words %s", c.topic, coverage, strength, -rank, sorted(got))
         for coverage, _, _, _, best, got in scored:
             answer = best.render()
             if answer is None:
                 continue
             missing = sorted(content - set(got))
+            _show_evidence(q, best, got, answer, lexicon)
             if not missing:
                 return answer
             words = [q.words[i].typed for i in missing]
@@ -191,8 +220,11 @@ def serves(c: Candidate, concept: str) -> bool:
         return topic == "schedule" and (kind is None or kind in c.kinds)
     if topic != c.topic:
         return False
-    return kind is None or not c.kinds or kind in c.kinds or (
-        topic == "transport" and bool(set(RELATED_SERVICES.get(kind, ())) & c.kinds)
+    return (
+        kind is None
+        or not c.kinds
+        or kind in c.kinds
+        or (topic == "transport" and bool(set(RELATED_SERVICES.get(kind, ())) & c.kinds))
     )
 
 
@@ -229,7 +261,7 @@ def explain(q: Question, c: Candidate, lexicon: Lexicon) -> dict[int, float]:
                 for i in h.words:
                     got.setdefault(i, ATTRIBUTE)
     if c.topic == "faq":  # "are keynotes recorded?" answers for the CEO's keynote too
-        keys, raw = c.evidence()
+        keys = c.evidence().keys
         for m in q.mentions:
             if m.ref.kind in {"item", "speaker"} and not set(m.words) <= set(got):
                 kind = m.ref.key.split(":", 1)[0] if m.ref.kind == "item" else "keynote"
@@ -239,7 +271,8 @@ def explain(q: Question, c: Candidate, lexicon: Lexicon) -> dict[int, float]:
     missing = q.content - set(got)
     if not missing:
         return got
-    keys, raw = c.evidence()
+    evidence = c.evidence()
+    keys, raw = evidence.keys, evidence.raw
     if not keys and not raw:
         return got
     for i in missing:
@@ -259,12 +292,28 @@ def explain(q: Question, c: Candidate, lexicon: Lexicon) -> dict[int, float]:
                 for g in groups
             )
             if not ok and w.language != "en":
-                ok = w.word in raw or any(
-                    g in raw for name in groups for g in lexicon.group_words("synonyms", name)
-                )
+                forms = {w.word} | {
+                    g for name in groups for g in lexicon.group_words("synonyms", name)
+                }
+                ok = _in_korean_text(forms, raw)
         if ok:
             got[i] = EVIDENCE
     return got
+
+
+def _in_korean_text(forms: set[str], raw: str) -> bool:
+    """A Korean word in a text: inside one of its words (만찬 in 만찬은), but a single
+    syllable (돈, 비) only as a whole word."""
+    words = raw.split()
+    for form in forms:
+        if form.isascii():
+            continue
+        if len(form) == 1:
+            if any(w == form or w.rstrip(".,") == form for w in words):
+                return True
+        elif form in raw:
+            return True
+    return False
 
 
 def _is_greeting(q: Question) -> bool:
@@ -295,17 +344,38 @@ def _mention_weight(m: Mention) -> float:
     return GENERIC_NAME * m.coverage
 
 
-def _evidence(*texts: str) -> Callable[[], tuple[set[str], str]]:
+def _evidence(*texts: str) -> Callable[[], Evidence]:
     """A candidate's own text, read only when a question asks beyond its name."""
 
-    def read() -> tuple[set[str], str]:
+    def read() -> Evidence:
         raw = " ".join(normalize(t) for t in texts if t)
         keys: set[str] = set()
         for tok in raw.replace(",", " ").replace(".", " ").split():
             keys |= lemmas(tok.strip(";:!?()'\""))
-        return keys, raw
+        return Evidence(keys, raw, [t for t in texts if t])
 
     return read
+
+
+def _show_evidence(
+    q: Question, c: Candidate, got: dict[int, float], answer: Answer, lexicon: Lexicon
+) -> None:
+    """When a word was accounted for by a record's own text ('map' in the Expo's notes),
+    make sure the answer shows that sentence."""
+    words = [i for i, w in got.items() if w == EVIDENCE and i in q.content]
+    if not words:
+        return
+    forms: set[str] = set()
+    for i in words:
+        forms |= q.words[i].keys
+        for h in [*q.synonyms, *q.concepts]:
+            if i in h.words:
+                section = "synonyms" if h in q.synonyms else "concepts"
+                forms |= lexicon.group_words(section, h.name)
+    shown = normalize(answer.text)
+    extra = [s for s in c.evidence().sentences_with(forms) if normalize(s) not in shown][:2]
+    if extra:
+        answer.text += "\n" + " ".join(extra)
 
 
 def _item_texts(ctx: Context, group: list[ScheduleItem]) -> list[str]:
@@ -365,8 +435,13 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                         {i: w * (0.8 if m.role else 1.0) for i, w in own.items()},
                         rank,
                         lambda group=group, kinds=kinds: schedule.by_kind(
-                            ctx, group, sorted(kinds), when, wants_next=wants_next,
-                            wants_all=True, intent=group[0].kind,
+                            ctx,
+                            group,
+                            sorted(kinds),
+                            when,
+                            wants_next=wants_next,
+                            wants_all=True,
+                            intent=group[0].kind,
                         ),
                         kinds,
                         _evidence(*_item_texts(ctx, group)),
@@ -422,8 +497,11 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                 )
             )
 
-    if q.origin and q.destination and q.origin != q.destination and not any(
-        CONCEPTS[h.name][0] == "transport" for h in q.concepts
+    if (
+        q.origin
+        and q.destination
+        and q.origin != q.destination
+        and not any(CONCEPTS[h.name][0] == "transport" for h in q.concepts)
     ):
         out += _transport_candidates(q, ctx, {}, [], day, moment, wants_last)
 
@@ -457,7 +535,9 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                     "swag",
                     own,
                     3,
-                    lambda names=names: swag.answer(ctx, _swag_keys(ctx, state, names), day, places),
+                    lambda names=names: swag.answer(
+                        ctx, _swag_keys(ctx, state, names), day, places
+                    ),
                     frozenset(),
                     _evidence(*(f"{s.item} {s.notes} {s.where} {s.eligible}" for s in data.swag)),
                     people=True,
@@ -471,8 +551,14 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                     own,
                     3,
                     lambda chosen=chosen, kinds=kinds: schedule.by_kind(
-                        ctx, chosen, kinds, when, wants_next=wants_next, wants_all=wants_all,
-                        venues=places, intent=kinds[0],
+                        ctx,
+                        chosen,
+                        kinds,
+                        when,
+                        wants_next=wants_next,
+                        wants_all=wants_all,
+                        venues=places,
+                        intent=kinds[0],
                     ),
                     frozenset(kinds),
                     _evidence(*_item_texts(ctx, chosen)),
@@ -488,8 +574,13 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                         own,
                         3,
                         lambda chosen=chosen: schedule.by_kind(
-                            ctx, chosen, sorted({i.kind for i in chosen}), when,
-                            wants_next=wants_next, wants_all=True, venues=places,
+                            ctx,
+                            chosen,
+                            sorted({i.kind for i in chosen}),
+                            when,
+                            wants_next=wants_next,
+                            wants_all=True,
+                            venues=places,
                         ),
                         frozenset(i.kind for i in chosen),
                         _evidence(*_item_texts(ctx, chosen)),
@@ -498,9 +589,7 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                 )
         elif topic == "agenda":
             out.append(
-                Candidate(
-                    "agenda", own, 3, lambda: schedule.agenda(ctx, when, places, wants_next)
-                )
+                Candidate("agenda", own, 3, lambda: schedule.agenda(ctx, when, places, wants_next))
             )
         elif topic == "venue" and q.venues:
             out.append(Candidate("venue", own, 4, lambda: venues.answer(ctx, q.venues)))
@@ -531,18 +620,23 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
         if match.score < MIN_FAQ_SCORE or match.coverage < MIN_FAQ_COVERAGE:
             continue
         entry = match.faq
-        weight = match.score * match.coverage / max(len(match.words), 1)
         out.append(
             Candidate(
                 "faq",
-                dict.fromkeys(match.words, weight),
+                dict(match.words),
                 2,
                 lambda entry=entry: faq.render(ctx, entry, saved=entry.source == "organizers"),
                 frozenset(),
-                _evidence(entry.question, entry.answer, *entry.questions, *entry.keywords,
-                          *(v for t in entry.translations.values() for v in t.values())),
+                _evidence(
+                    entry.question,
+                    entry.answer,
+                    *entry.questions,
+                    *entry.keywords,
+                    *(v for t in entry.translations.values() for v in t.values()),
+                ),
                 placed=False,
                 matched=True,
+                bonus=match.coverage,
             )
         )
 
@@ -597,7 +691,9 @@ def _render_item(
             if extra:
                 answer.text += "\n" + extra
             elif group[0].venue:
-                answer.text += "\n" + transport.getting_to(ctx, group[0].venue, ctx.today, ctx.now).text
+                answer.text += (
+                    "\n" + transport.getting_to(ctx, group[0].venue, ctx.today, ctx.now).text
+                )
         return answer
 
     return render
@@ -672,7 +768,9 @@ def _transport_candidates(
 
 
 def _places_of(q: Question) -> set[int]:
-    return {i for m in q.mentions if m.ref.kind == "venue" and m.ref.key in q.venues for i in m.words}
+    return {
+        i for m in q.mentions if m.ref.kind == "venue" and m.ref.key in q.venues for i in m.words
+    }
 
 
 def _text_candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
@@ -691,9 +789,7 @@ def _text_candidates(q: Question, ctx: Context, state: _State) -> list[Candidate
     for ref, words in found.items():
         render = _render_ref(ctx, q, ref)
         if render is not None:
-            out.append(
-                Candidate("text", dict.fromkeys(words, EVIDENCE), 5, render, matched=True)
-            )
+            out.append(Candidate("text", dict.fromkeys(words, EVIDENCE), 5, render, matched=True))
     return out
 
 
@@ -716,7 +812,10 @@ def _given_in_zone(q: Question) -> bool:
     """'8 AM Seoul time', 'KST 8시': the time is written in the zone named next to it."""
     if not q.zone_words or not q.time_words:
         return False
-    return 0 < min(q.zone_words) - max(q.time_words) <= 2 or 0 < min(q.time_words) - max(q.zone_words) <= 1
+    return (
+        0 < min(q.zone_words) - max(q.time_words) <= 2
+        or 0 < min(q.time_words) - max(q.zone_words) <= 1
+    )
 
 
 def _food_words() -> set[str]:

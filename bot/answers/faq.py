@@ -17,12 +17,13 @@ from bot.understanding.normalize import normalize
 from bot.understanding.words import WordReader, cut_ending
 
 PLAIN_WEIGHT = 0.3  # "how", "people": a little evidence, never enough alone
+WORD_CAP = 2.0  # one question word counts at most this much for an entry, however rare
 
 
 @dataclass(frozen=True)
 class FaqMatch:
     faq: Faq
-    words: frozenset[int]  # question words the entry accounts for
+    words: dict[int, float]  # question words the entry accounts for, each with its weight
     score: float
     coverage: float  # share of the entry's best phrasing the question matched
 
@@ -90,13 +91,15 @@ class FaqIndex:
         if korean:  # Korean: a stem inside an entry's word (주차 in 주차장)
             for f, entries in self.by_feature.items():
                 if f.startswith("k:") and any(
-                    q.words[i].word in f[2:] or f[2:] in q.words[i].typed for i in korean if len(f) > 3
+                    q.words[i].word in f[2:] or f[2:] in q.words[i].typed
+                    for i in korean
+                    if len(f) > 3
                 ):
                     candidates |= entries
         matches = []
         for n in candidates:
             got: set[str] = set()
-            explained: set[int] = set()
+            explained: dict[int, set[str]] = {}
             coverage = 0.0
             for _, features in self.phrasings[n]:
                 if not features:
@@ -114,16 +117,20 @@ class FaqIndex:
                         }
                     if hit:
                         hits |= hit
-                        explained.add(i)
+                        explained.setdefault(i, set()).update(hit)
                 got |= hits
-                telling = [f for f in features if not _is_plain(f, self.plain)]
-                total = sum(self.weights.get(f, 1.0) for f in telling)
-                if total:
-                    share = sum(self.weights.get(f, 1.0) for f in hits if f in telling) / total
+                # "no reservation": the plain "no" counts a little toward the phrasing
+                total = sum(self.weights.get(f, 1.0) for f in features)
+                share = sum(self.weights.get(f, 1.0) for f in hits) / total
+                if any(not _is_plain(f, self.plain) for f in hits):
                     coverage = max(coverage, share)
             score = sum(self.weights.get(f, 1.0) for f in got)
             if score > 0:
-                matches.append(FaqMatch(self.entries[n], frozenset(explained), score, coverage))
+                words = {
+                    i: min(sum(self.weights.get(f, 1.0) for f in fs), WORD_CAP)
+                    for i, fs in explained.items()
+                }
+                matches.append(FaqMatch(self.entries[n], words, score, coverage))
         return sorted(matches, key=lambda m: (-m.score, -m.coverage))
 
 

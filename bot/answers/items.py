@@ -118,12 +118,16 @@ def answer(
         if upcoming:
             nxt = upcoming[0]
             place = ctx.venue(nxt.venue, ctx.text(nxt, "where"))
-            text = ctx.t("item_closed_now", title=title) + " " + ctx.t(
-                "item_opens_later",
-                title=title,
-                day=ctx.day(ctx.local_day(nxt.start)),
-                span=ctx.span(nxt.start, nxt.end),
-                place=ctx.t("item_place", place=place) if place else "",
+            text = (
+                ctx.t("item_closed_now", title=title)
+                + " "
+                + ctx.t(
+                    "item_opens_later",
+                    title=title,
+                    day=ctx.day(ctx.local_day(nxt.start)),
+                    span=ctx.span(nxt.start, nxt.end),
+                    place=ctx.t("item_place", place=place) if place else "",
+                )
             )
             return Answer(text, intent=intent, title=title)
         return Answer(

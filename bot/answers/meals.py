@@ -73,7 +73,9 @@ def answer(
             and _serves_food(ctx, i, food_words)
         ]
         if evening:
-            text += f"\n{ctx.t('evening_food')}\n" + "\n".join(describe(ctx, i) for i in evening[:3])
+            text += f"\n{ctx.t('evening_food')}\n" + "\n".join(
+                describe(ctx, i) for i in evening[:3]
+            )
         return Answer(text, intent="meals", confident=True)
 
     # "Where can I eat now?", "coffee near Mandalay Bay", "is lunch still on?"
@@ -95,7 +97,11 @@ def answer(
                 )
                 for k, ms in by_kind.items()
             ]
-            head = ctx.t("serving_now") if moment == now else ctx.t("serving_at", time=ctx.time(moment))
+            head = (
+                ctx.t("serving_now")
+                if moment == now
+                else ctx.t("serving_at", time=ctx.time(moment))
+            )
             return Answer(head + "\n" + "\n".join(lines), intent="meals", title=head)
         if not kind:
             upcoming = sorted((m for m in meals if m.start > moment), key=lambda m: m.start)
@@ -143,7 +149,11 @@ def answer(
             )
         todays = at_venue or todays
     if not todays:
-        return Answer(_other_days(ctx, of_kind, name, day), intent="meals")
+        text = _other_days(ctx, of_kind, name, day)
+        served = _food_that_day(ctx, kind, day, food_words)
+        if served:
+            text += f"\n{ctx.t('evening_food')}\n" + "\n".join(describe(ctx, i) for i in served)
+        return Answer(text, intent="meals")
 
     past = day < ctx.today or (day == ctx.today and max(m.end for m in todays) <= now)
     verb = ctx.t("meal_was_served" if past else "meal_is_served")
@@ -169,6 +179,23 @@ def _other_days(ctx: Context, of_kind: list[Meal], name: str, day: date) -> str:
         days = ctx.join([ctx.weekday(d) for d in other_days])
         text += " " + ctx.t("meal_served_days", meal=name, days=days)
     return text
+
+
+# When each meal is eaten (event time): a day without a dinner may still have a reception
+# with food in the evening.
+MEAL_HOURS = {"breakfast": (6, 11), "lunch": (11, 15), "dinner": (17, 24)}
+
+
+def _food_that_day(ctx: Context, kind: str, day: date, food_words: set[str]) -> list:
+    if kind not in MEAL_HOURS:
+        return []
+    first, last = MEAL_HOURS[kind]
+    found = []
+    for i in ctx.data.schedule:
+        local = i.start.astimezone(ctx.zone)
+        if local.date() == day and first <= local.hour < last and _serves_food(ctx, i, food_words):
+            found.append(i)
+    return found[:3]
 
 
 def _serves_food(ctx: Context, item, food_words: set[str]) -> bool:

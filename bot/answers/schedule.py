@@ -162,7 +162,9 @@ def agenda(ctx: Context, when: When | None, venues: tuple[str, ...], wants_next:
         serving = sorted({m.kind for m in meals if m.start <= ctx.now < m.end})
         lines = highlights(ctx, on_now)
         if serving:
-            lines.append(ctx.t("also_served", meals=ctx.join([ctx.t(f"label_{k}") for k in serving])))
+            lines.append(
+                ctx.t("also_served", meals=ctx.join([ctx.t(f"label_{k}") for k in serving]))
+            )
         if not lines:
             lines.append(ctx.t("nothing_now"))
         nxt = [i for i in items if i.start > ctx.now][:2]

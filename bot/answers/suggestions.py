@@ -28,7 +28,12 @@ class Suggestions:
         for kind in ("lunch", "breakfast", "coffee", "dinner"):
             if kind in kinds:
                 meal = ctx.t(f"label_{kind}")
-                out.append(("meals", ctx.t("suggest_meal", meal=meal.lower() if ctx.language == "en" else meal)))
+                out.append(
+                    (
+                        "meals",
+                        ctx.t("suggest_meal", meal=meal.lower() if ctx.language == "en" else meal),
+                    )
+                )
                 break
         shuttles = [t for t in data.transport if len(t.stops) >= 2]
         if shuttles:
@@ -78,7 +83,8 @@ class Suggestions:
         for m in q.mentions:
             if m.ref.kind == "item":
                 item = next(
-                    (i for i in self.data.schedule if item_group(i.kind, i.title) == m.ref.key), None
+                    (i for i in self.data.schedule if item_group(i.kind, i.title) == m.ref.key),
+                    None,
                 )
                 if item is not None:
                     leads.append(ctx.t("suggest_when", title=_title(ctx, item)))

@@ -37,12 +37,19 @@ def _line(ctx: Context, records: list[Swag], day: date) -> str:
     if timed:
         on_day = [s for s in timed if ctx.local_day(s.start) == day]
         if on_day:
-            line += " " + ctx.t("swag_open_on", day=ctx.day(day), span=ctx.span(on_day[0].start, on_day[0].end))
+            line += " " + ctx.t(
+                "swag_open_on", day=ctx.day(day), span=ctx.span(on_day[0].start, on_day[0].end)
+            )
         else:
             later = [s for s in timed if ctx.local_day(s.start) > day]
             if later:
                 nxt = ctx.day(ctx.local_day(later[0].start))
-                line += " " + ctx.t("swag_next", day=ctx.day(day), next=nxt, span=ctx.span(later[0].start, later[0].end))
+                line += " " + ctx.t(
+                    "swag_next",
+                    day=ctx.day(day),
+                    next=nxt,
+                    span=ctx.span(later[0].start, later[0].end),
+                )
             else:
                 line += " " + ctx.t("swag_over")
     who = ctx.text(first, "eligible")

@@ -58,7 +58,9 @@ def answer(ctx: Context, zone_name: str, when: When | None, given_in_zone: bool)
             from_place=event_place,
             day=ctx.fmt.date(now_here.date()),
         )
-    text += " " + ctx.t("tz_now", time=f"{ctx.fmt.clock(now_there, other)} {now_there.tzname()}", place=other_place)
+    text += " " + ctx.t(
+        "tz_now", time=f"{ctx.fmt.clock(now_there, other)} {now_there.tzname()}", place=other_place
+    )
     return Answer(text, intent="timezone")
 
 

@@ -53,10 +53,15 @@ def schedule_line(ctx: Context, service: Transport, moment: datetime) -> str:
             key=lambda t: t.day,
         )
         text = ctx.t(
-            "service_last_left", name=name, day=ctx.day(service.day), last=ctx.time(service.last_run)
+            "service_last_left",
+            name=name,
+            day=ctx.day(service.day),
+            last=ctx.time(service.last_run),
         )
         if later:
-            text += " " + ctx.t("service_again", day=ctx.day(later[0].day), first=ctx.time(later[0].first_run))
+            text += " " + ctx.t(
+                "service_again", day=ctx.day(later[0].day), first=ctx.time(later[0].first_run)
+            )
         return text
     if nxt == moment and service.every_min is None:
         return ctx.t("service_running", name=name, last=ctx.time(service.last_run))
@@ -65,7 +70,9 @@ def schedule_line(ctx: Context, service: Transport, moment: datetime) -> str:
         if service.every_min
         else ctx.t("service_continuous")
     )
-    return ctx.t("service_next", name=name, time=ctx.time(nxt), every=every, last=ctx.time(service.last_run))
+    return ctx.t(
+        "service_next", name=name, time=ctx.time(nxt), every=every, last=ctx.time(service.last_run)
+    )
 
 
 def service_answer(
@@ -78,7 +85,9 @@ def service_answer(
         name = ctx.name(runs[0], "name")
         text = ctx.t("service_none_on_day", name=name, day=ctx.day(day))
         if later:
-            text += " " + ctx.t("service_again", day=ctx.day(later[0].day), first=ctx.time(later[0].first_run))
+            text += " " + ctx.t(
+                "service_again", day=ctx.day(later[0].day), first=ctx.time(later[0].first_run)
+            )
             on_day, day = [later[0]], later[0].day
         else:
             return Answer(text, intent="transport", title=name)
@@ -87,8 +96,18 @@ def service_answer(
         prefix = ""
     s = on_day[0]
     name = ctx.name(s, "name")
-    every = ctx.t("service_every", minutes=s.every_min) if s.every_min else ctx.t("service_continuous")
-    lines = [ctx.t("service_day", name=name, day=ctx.day(day), span=ctx.span(s.first_run, s.last_run), every=every)]
+    every = (
+        ctx.t("service_every", minutes=s.every_min) if s.every_min else ctx.t("service_continuous")
+    )
+    lines = [
+        ctx.t(
+            "service_day",
+            name=name,
+            day=ctx.day(day),
+            span=ctx.span(s.first_run, s.last_run),
+            every=every,
+        )
+    ]
     stops = [ctx.venue_name(v) for v in s.stops]
     if len(stops) > 1:
         lines.append(ctx.t("service_stops", stops=ctx.join(stops)))
@@ -115,20 +134,28 @@ def services_of(ctx: Context, kinds: list[str]) -> dict[str, list[Transport]]:
 
 
 def _every(ctx: Context, s: Transport) -> str:
-    return ctx.t("service_every", minutes=s.every_min) if s.every_min else ctx.t("service_continuous")
+    return (
+        ctx.t("service_every", minutes=s.every_min) if s.every_min else ctx.t("service_continuous")
+    )
 
 
 def _serving(ctx: Context, day: date, stops: list[str], kinds: list[str]) -> list[Transport]:
     """Services running that day that stop at every one of ``stops``: the kinds asked for
     first, then any ('bus' finds the shuttle when that is what runs)."""
     runs = [t for t in ctx.data.transport if t.day == day and all(s in t.stops for s in stops)]
-    runs = [t for t in runs if t.kind not in {"taxi", "rideshare"} or (set(kinds) & {"taxi", "rideshare"})]
+    runs = [
+        t
+        for t in runs
+        if t.kind not in {"taxi", "rideshare"} or (set(kinds) & {"taxi", "rideshare"})
+    ]
     return sorted(runs, key=lambda t: (bool(kinds) and t.kind not in kinds, t.first_run))
 
 
 def _departures(ctx: Context, s: Transport, day: date, moment: datetime) -> str:
-    if day == ctx.today or moment.astimezone(ctx.zone).date() == day and moment != datetime.combine(
-        day, datetime.min.time(), tzinfo=ctx.zone
+    if (
+        day == ctx.today
+        or moment.astimezone(ctx.zone).date() == day
+        and moment != datetime.combine(day, datetime.min.time(), tzinfo=ctx.zone)
     ):
         return schedule_line(ctx, s, moment)
     return ctx.t(
@@ -154,7 +181,9 @@ def route_answer(
         lines.append(ctx.t(key, a=a, b=b, minutes=route.minutes))
     else:
         minutes = ctx.t("route_minutes", minutes=route.minutes) if route.minutes else ""
-        lines.append(ctx.t("route_mode", a=a, b=b, mode=ctx.t(f"label_{route.mode}"), minutes=minutes))
+        lines.append(
+            ctx.t("route_mode", a=a, b=b, mode=ctx.t(f"label_{route.mode}"), minutes=minutes)
+        )
         if "walk" in kinds:
             lines.append(ctx.t("route_not_walkable"))
     if route is not None:
@@ -226,5 +255,9 @@ def kinds_answer(
             what = ctx.join([ctx.t(f"label_{k}") for k in kinds])
             return Answer(ctx.t("transport_none", what=what), intent="transport", confident=False)
         return None
-    answers = [service_answer(ctx, runs, day, moment, wants_last=wants_last) for runs in services.values()]
-    return Answer("\n\n".join(a.text for a in answers[:3]), intent="transport", title=answers[0].title)
+    answers = [
+        service_answer(ctx, runs, day, moment, wants_last=wants_last) for runs in services.values()
+    ]
+    return Answer(
+        "\n\n".join(a.text for a in answers[:3]), intent="transport", title=answers[0].title
+    )

@@ -16,9 +16,10 @@ from babel.lists import format_list
 
 from bot.lang import Catalog
 
-# (moment, the event-zone text, the plain text with the asker's part, that part's label) ->
-# what to show. Slack turns the asker's part into a <!date^…> token each reader sees locally.
-Markup = Callable[[datetime, str, str, str], str]
+# (the moments with their plain text in the asker's zone, the event-zone text, the label for
+# "your time") -> what to show. Slack turns the moments into <!date^…> tokens that each
+# reader sees in their own zone.
+Markup = Callable[[list[tuple[datetime, str]], str, str], str]
 
 ALL_DAY = (time(0), time(23, 59))
 
@@ -67,15 +68,28 @@ class Formatter:
         return (
             zone is not None
             and zone.key != self.event_zone.key
-            and moment.astimezone(zone).utcoffset() != moment.astimezone(self.event_zone).utcoffset()
+            and moment.astimezone(zone).utcoffset()
+            != moment.astimezone(self.event_zone).utcoffset()
         )
 
     # -- what answers use ------------------------------------------------------------------
+
+    def _marked(self, moments: list[datetime], text: str) -> str | None:
+        """The reader's own time through the surface's markup, when there is one and the
+        asker's zone is unknown or differs."""
+        if self.markup is None or (self.asker_zone is not None and not self._differs(moments[0])):
+            return None
+        zone = self.asker_zone or self.event_zone
+        plain = [(m, f"{self.clock(m, zone)} {m.astimezone(zone).tzname()}") for m in moments]
+        return self.markup(plain, text, self.cat.t("asker_token"))
 
     def time(self, moment: datetime) -> str:
         """'8:30 AM PST', plus the asker's own time when their zone differs."""
         local = moment.astimezone(self.event_zone)
         text = self.cat.t("zone_time", time=self.clock(local), zone=local.tzname())
+        marked = self._marked([moment], text)
+        if marked is not None:
+            return marked
         if not self._differs(moment):
             return text
         theirs = moment.astimezone(self.asker_zone)
@@ -84,9 +98,6 @@ class Formatter:
             part = self.cat.t("asker_other_day", weekday=self.weekday(theirs.date()), **values)
         else:
             part = self.cat.t("asker_same_day", **values)
-        if self.markup is not None:
-            label = self.cat.t("asker_token", time="{time}")
-            return self.markup(moment, text, text + part, label)
         return text + part
 
     def span(self, start: datetime, end: datetime | None) -> str:
@@ -99,6 +110,9 @@ class Formatter:
         zone = local_start.tzname()
         text = self._range(local_start, local_end, self.event_zone)
         text = self.cat.t("zone_time", time=text, zone=zone)
+        marked = self._marked([start, end], text)
+        if marked is not None:
+            return marked
         if not self._differs(start):
             return text
         a, b = start.astimezone(self.asker_zone), end.astimezone(self.asker_zone)
@@ -108,9 +122,6 @@ class Formatter:
             part = self.cat.t("asker_other_day", weekday=self.weekday(a.date()), **values)
         else:
             part = self.cat.t("asker_same_day", **values)
-        if self.markup is not None:
-            label = self.cat.t("asker_token", time="{time}")
-            return self.markup(start, text, text + part, label)
         return text + part
 
     def _range(self, start: datetime, end: datetime, zone: ZoneInfo) -> str:
@@ -119,7 +130,9 @@ class Formatter:
         if days == 0 or (days == 1 and end.time() == time(0)):
             return self.cat.t("span", start=first, end=last)
         if days == 1:
-            return self.cat.t("span_end_day", start=first, end=last, weekday=self.weekday(end.date()))
+            return self.cat.t(
+                "span_end_day", start=first, end=last, weekday=self.weekday(end.date())
+            )
         return self.cat.t(
             "span_two_days",
             start=first,

@@ -4,34 +4,19 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from bot.answers import Answer
-from bot.clock import fmt_time
 
 SECTION_LIMIT = 2900  # Slack allows 3,000 characters in a section
 VALUE_LIMIT = 1900  # and 2,000 in a button's value
 
 
-def slack_time(event_zone: ZoneInfo, asker_zone: ZoneInfo | None):
-    """A moment formatter: the event's time, then the reader's own through <!date^…>.
-
-    Slack renders the date token in each reader's time zone. When we know the asker is in
-    the event's zone the token would repeat the same time, so it is left out.
-    """
-
-    def render(moment: datetime) -> str:
-        event_text = fmt_time(moment, event_zone)
-        if (
-            asker_zone is not None
-            and moment.astimezone(asker_zone).utcoffset()
-            == moment.astimezone(event_zone).utcoffset()
-        ):
-            return event_text
-        fallback = fmt_time(moment, event_zone, asker_zone)
-        return f"{event_text} (<!date^{int(moment.timestamp())}^{{time}} your time|{fallback}>)"
-
-    return render
+def slack_dates(moments: list[tuple[datetime, str]], event_text: str, label: str) -> str:
+    """The event's time, then each reader's own through <!date^…> tokens (a Markup for
+    bot.lang.format): Slack renders them in the reader's zone, the plain text is the
+    fallback for clients that cannot."""
+    tokens = " - ".join(f"<!date^{int(m.timestamp())}^{{time}}|{plain}>" for m, plain in moments)
+    return f"{event_text} ({tokens} {label})"
 
 
 def _truncate(text: str, limit: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.slack.blocks import home_view, slack_time
+from bot.slack.blocks import home_view, slack_dates
 from bot.slack.services import SlackServices, reason
 
 log = logging.getLogger(__name__)
@@ -23,11 +23,10 @@ def home_sections(services: SlackServices, zone) -> list[tuple[str, str]]:
     if event is None:
         return [("Not ready yet", "No event is loaded yet.")]
     now = services.clock()
-    formatter = slack_time(event.zone, zone)
     sections = []
     for title, question in HOME_QUESTIONS:
         answer = services.concierge.ask(
-            question, now, asker_zone=zone, record=False, moment_formatter=formatter
+            question, now, asker_zone=zone, record=False, markup=slack_dates
         )
         if answer.confident:
             sections.append((title, answer.text))

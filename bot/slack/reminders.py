@@ -13,14 +13,14 @@ from bot import reminders
 from bot.answers.base import Context
 from bot.clock import parse_when
 from bot.reminders import Due
-from bot.slack.blocks import button, slack_time
+from bot.slack.blocks import button, slack_dates
 from bot.slack.services import SlackServices
-from bot.understand import normalize
+from bot.understanding import normalize
 
 log = logging.getLogger(__name__)
 
 REMIND_HELP = (
-    "• `/conf remind Werner's keynote` (15 minutes before; or `… 30 minutes before`)\n"
+    "• `/conf remind <something on the schedule>` (15 minutes before; or `… 30 minutes before`)\n"
     "• `/conf remind list` · `/conf remind cancel ID`"
 )
 ANNOUNCE_HELP = "`/conf admin announce <when> #channel <text>` · `/conf admin announcements` · `/conf admin announce cancel ID`"
@@ -62,7 +62,7 @@ class SlackReminders:
 
     def context(self) -> Context:
         data = self.services.store.load_event_data()
-        return Context(data, self.services.clock(), None, slack_time(data.event.zone, None))
+        return Context(data, self.services.clock(), None, "en", slack_dates)
 
     async def post(self, target: str, due: Due, late: bool) -> str:
         """The poster the scheduler calls: 'sent', or 'failed' (it is tried again)."""
@@ -95,10 +95,10 @@ class SlackReminders:
             if store.cancel_personal_reminder(int(words[1].lstrip("#")), user):
                 return f"Cancelled reminder #{words[1].lstrip('#')}."
             return f"You have no reminder #{words[1].lstrip('#')}."  # someone else's stays as it is
-        data = store.load_event_data()
-        item = reminders.find_item(data, normalize(text), now)
+        state = self.services.concierge.state()
+        item = reminders.find_item(state.understanding, state.data, text, now) if state else None
         if item is None:
-            return "I couldn't find an upcoming session or event by that name. Try `/conf remind Werner's keynote` or `/conf remind re:Play`."
+            return "I couldn't find an upcoming session or event by that name. " + REMIND_HELP
         offset = reminders.parse_offset(text) or reminders.PERSONAL_DEFAULT
         return self.add(user, item.id, offset)[1]
 
@@ -112,7 +112,7 @@ class SlackReminders:
             return False, "That has already started, so there is nothing to remind you of."
         offset = max(1, min(offset, 24 * 60))
         reminder_id, created = store.add_personal_reminder(user, item.id, offset, now)
-        ctx = Context(data, now, None, slack_time(data.event.zone, None))
+        ctx = Context(data, now, None, "en", slack_dates)
         when = ctx.time(item.start)
         verb = "I'll DM you" if created else "You already have a reminder: I'll DM you"
         return (
@@ -123,7 +123,7 @@ class SlackReminders:
     def listing(self, user: str) -> str:
         data = self.services.store.load_event_data()
         items = {i.id: i for i in data.schedule}
-        ctx = Context(data, self.services.clock(), None, slack_time(data.event.zone, None))
+        ctx = Context(data, self.services.clock(), None, "en", slack_dates)
         lines = []
         for r in self.services.store.personal_reminders(user):
             item = items.get(r["item_id"])
@@ -157,15 +157,15 @@ class SlackReminders:
         moment = when.moment if when else None
         if moment is None:
             return f"I couldn't read a time in '{when_text}'. Try 'tomorrow 7:45am' or 'in 30 minutes'."
+        fmt = self.context().time
         if moment <= now:
-            return f"'{when_text}' is in the past ({slack_time(event.zone, None)(moment)}): nothing was scheduled."
+            return f"'{when_text}' is in the past ({fmt(moment)}): nothing was scheduled."
         announcement_id = store.add_announcement(m.group(1), message, moment, user, now)
-        return f"Announcement #{announcement_id} will go to <#{m.group(1)}> at {slack_time(event.zone, None)(moment)}."
+        return f"Announcement #{announcement_id} will go to <#{m.group(1)}> at {fmt(moment)}."
 
     def announcements(self) -> str:
         store = self.services.store
-        event = store.event()
-        fmt = slack_time(event.zone, None)
+        fmt = self.context().time
         lines = [
             f"#{a['id']}: {fmt(datetime.fromisoformat(a['due_at']))} to <#{a['channel']}>: {a['text'][:80]}"
             for a in store.announcements()

@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.answers import Answer, Concierge
 from bot.config import Settings
-from bot.slack.blocks import answer_blocks, slack_time
+from bot.slack.blocks import answer_blocks, slack_dates
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,7 @@ class SlackServices:
             asker_zone=zone,
             user_id=user_id,
             record=False,
-            moment_formatter=slack_time(event.zone, zone),
+            markup=slack_dates,
         )
         rich.confident, rich.suggestions = answer.confident, answer.suggestions
         return answer, answer.text, answer_blocks(rich, text)

@@ -101,7 +101,9 @@ class Understanding:
         for m in mentions:
             if m.exact and len(m.words) > 1:
                 masked = masked[: m.start] + " " * (m.end - m.start) + masked[m.end :]
-        when = parse_when(_corrected(masked, words), now.astimezone(self.data.event.zone), self.data.event)
+        when = parse_when(
+            _corrected(masked, words), now.astimezone(self.data.event.zone), self.data.event
+        )
         time_words = _time_words(when, words, masked)
 
         zone, zone_words = None, frozenset()
@@ -109,19 +111,21 @@ class Understanding:
             found = find_zone(text)
             if found:
                 zone = found[0]
-                zone_words = frozenset(i for i, w in enumerate(words) if w.typed in found[1].split())
+                zone_words = frozenset(
+                    i for i, w in enumerate(words) if w.typed in found[1].split()
+                )
 
         # A name's own words are not attributes: "Opening Keynote" does not ask what is open.
         named = [m.words for m in mentions if m.exact and len(m.words) > 1]
         attributes = [h for h in attributes if not any(h.words <= w for w in named)]
         venues = _venue_slots(mentions)
         origin, destination, near = _places(text, venues, language)
-        near_items = [
-            m for m in mentions if m.ref.kind == "item" and _marked(text, m, "near")
-        ]
+        near_items = [m for m in mentions if m.ref.kind == "item" and _marked(text, m, "near")]
         near_words = frozenset().union(*(m.words for m in near_items))
         for m in near_items:
-            venue = next((i.venue for i in self.data.schedule if i.venue and m.ref.key == _group_of(i)), None)
+            venue = next(
+                (i.venue for i in self.data.schedule if i.venue and m.ref.key == _group_of(i)), None
+            )
             if venue and venue not in near:
                 near = (*near, venue)
         plain = _plain_words(words)
@@ -195,7 +199,11 @@ def _corrected(text: str, words: list[Word]) -> str:
     out, last = [], 0
     for w in words:
         out.append(text[last : w.start])
-        out.append(w.word if text[w.start : w.end].strip() and w.language == "en" else text[w.start : w.end])
+        out.append(
+            w.word
+            if text[w.start : w.end].strip() and w.language == "en"
+            else text[w.start : w.end]
+        )
         last = w.end
     out.append(text[last:])
     return "".join(out)
@@ -210,7 +218,11 @@ def _time_words(when: When | None, words: list[Word], text: str) -> frozenset[in
         parts |= {"now", "currently", "right", "moment", "지금", "현재", "당장"}
     found = set()
     for i, w in enumerate(words):
-        if w.typed in parts or w.word in parts or any(p in w.typed for p in parts if not p.isascii()):
+        if (
+            w.typed in parts
+            or w.word in parts
+            or any(p in w.typed for p in parts if not p.isascii())
+        ):
             found.add(i)
     return frozenset(found)
 
@@ -226,7 +238,11 @@ def _plain_words(words: list[Word]) -> set[int]:
     plain = set()
     for i, w in enumerate(words):
         cat = catalog(w.language)
-        if w.word in cat.plain or w.typed in cat.plain or (w.keys & cat.plain and w.language == "en"):
+        if (
+            w.word in cat.plain
+            or w.typed in cat.plain
+            or (w.keys & cat.plain and w.language == "en")
+        ):
             plain.add(i)
     return plain
 
@@ -249,9 +265,15 @@ def _marked(text: str, m: Mention, key: str) -> bool:
     before = re.sub(r"\bthe$", "", text[max(0, m.start - 16) : m.start].rstrip()).rstrip()
     after = text[m.end : m.end + 8]
     for cat in catalogs():
-        if any(re.search(rf"(?:^|\W){re.escape(w)}$", before) for w in cat.places.get(f"{key}_before", ())):
+        if any(
+            re.search(rf"(?:^|\W){re.escape(w)}$", before)
+            for w in cat.places.get(f"{key}_before", ())
+        ):
             return True
-        if any(after.lstrip().startswith(w) or after.startswith(w) for w in cat.places.get(f"{key}_after", ())):
+        if any(
+            after.lstrip().startswith(w) or after.startswith(w)
+            for w in cat.places.get(f"{key}_after", ())
+        ):
             return True
     return False
 
@@ -279,5 +301,3 @@ def _places(
         elif not origin and not destination:
             origin, destination = ids[0], ids[1]
     return origin, destination, tuple(near)
-
-

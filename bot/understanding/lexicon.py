@@ -141,6 +141,8 @@ def _match(entries: list[_Entry], text: str, words: list[Word]) -> list[Hit]:
 
 
 def _inside(entry: _Entry, words: list[Word]) -> frozenset[int]:
+    if len(entry.text) == 1:  # one syllable (물, 술, 비) only as a whole word: not in 기술
+        return frozenset(i for i, w in enumerate(words) if entry.text in (w.word, w.typed))
     if len(entry.words) == 1:
         return frozenset(i for i, w in enumerate(words) if entry.text in w.typed)
     first, last = entry.words[0], entry.words[-1]

@@ -73,7 +73,12 @@ class EventIndex:
         self.plain = frozenset().union(*(c.plain for c in catalogs()))
         self._add_names(data)
         self._weigh()
-        self.venue_tokens = {tok for n in self.names if n.ref.kind == "venue" for tok in n.tokens}
+        # Words of venue names ("Venetian") are places inside other names; a word that is a
+        # whole name of something else ("리플레이", the party) is that thing.
+        whole = {n.tokens[0] for n in self.names if n.ref.kind != "venue" and len(n.tokens) == 1}
+        self.venue_tokens = {
+            tok for n in self.names if n.ref.kind == "venue" for tok in n.tokens
+        } - whole
         self.text_words = self._text_words(data)
         # The event's own name ("AWS re:Invent 2023"): in a question it names nothing new.
         self.event_words = {
@@ -133,10 +138,7 @@ class EventIndex:
         for name in self.names:
             name.weights = []
             for tok in name.tokens:
-                if tok in self.plain:
-                    weight = 0.2
-                else:
-                    weight = 1.0 + math.log(total / len(refs_with[tok]))
+                weight = 0.2 if tok in self.plain else 1.0 + math.log(total / len(refs_with[tok]))
                 name.weights.append(weight)
 
     def _text_words(self, data: EventData) -> dict[str, set[Ref]]:
@@ -153,7 +155,13 @@ class EventIndex:
             add(Ref("venue", v.id), v.directions, v.notes, *v.features)
         for i in data.schedule:
             ref = Ref("item", item_group(i.kind, i.title))
-            add(ref, i.where, i.notes, i.speaker, *(t.get("notes", "") for t in i.translations.values()))
+            add(
+                ref,
+                i.where,
+                i.notes,
+                i.speaker,
+                *(t.get("notes", "") for t in i.translations.values()),
+            )
         for s in data.swag:
             add(Ref("swag", s.id.split("@")[0]), s.where, s.notes, s.eligible)
         for t in data.transport:

@@ -119,11 +119,11 @@ class WordReader:
                 word = english.slang.get(typed, typed)
                 fixed = self.correct(word)
                 keys = lemmas(fixed) | {word}
-                out.append(
-                    Word(typed, fixed, keys, m.start(), m.end(), cat.code, fixed != word)
-                )
+                out.append(Word(typed, fixed, keys, m.start(), m.end(), cat.code, fixed != word))
             else:
                 word = cat.slang.get(typed, typed)
                 stem = cut_ending(word, cat)
-                out.append(Word(typed, stem, frozenset({typed, stem}), m.start(), m.end(), cat.code))
+                out.append(
+                    Word(typed, stem, frozenset({typed, stem}), m.start(), m.end(), cat.code)
+                )
         return out

@@ -20,7 +20,6 @@ from babel.dates import get_timezone_location
 from bot.lang import catalogs
 from bot.understanding.normalize import normalize
 
-
 REGIONS = ("Africa/", "America/", "Antarctica/", "Asia/", "Atlantic/", "Australia/", "Europe/",
            "Indian/", "Pacific/")  # fmt: skip
 

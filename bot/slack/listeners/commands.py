@@ -7,12 +7,10 @@ import re
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.answers.engine import HELP
 from bot.slack.services import SlackServices
 
 COMMAND_HELP = (
-    HELP
-    + "\n\nWith the slash command: `/conf <question>` answers only you; add `public` to share the "
+    "\n\nWith the slash command: `/conf <question>` answers only you; add `public` to share the "
     "answer in the channel. `/conf help` shows this."
 )
 
@@ -70,7 +68,9 @@ def register(app: AsyncApp, services: SlackServices) -> None:
             return
         await ack()  # within Slack's 3 seconds, before any work
         if not words or words[0].lower() in {"help", "도움말", "?"}:
-            await services.post_private(channel, user, COMMAND_HELP, respond=respond)
+            asked = words[0] if words else "help"
+            help_text = services.concierge.ask(asked, services.clock(), record=False).text
+            await services.post_private(channel, user, help_text + COMMAND_HELP, respond=respond)
             return
         if words[0].lower() in {"remind", "reminder", "reminders", "알림"}:
             reply = await services.reminders.remind(user, " ".join(words[1:]))

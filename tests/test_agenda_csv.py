@@ -31,13 +31,20 @@ def test_example_agenda_becomes_typed_records(fresh_db):
     assert crawl.kind == "reception" and crawl.end == vegas("2023-11-30T00:00")
     keynote = next(s for s in data.schedule if s.kind == "keynote" and "Selipsky" in s.title)
     assert keynote.speaker == "Adam Selipsky" and keynote.remind
-    assert {t.kind for t in data.transport} == {"shuttle", "replay-bus"}
+    assert {t.kind for t in data.transport} == {"shuttle", "bus"}
+    party_bus = next(t for t in data.transport if t.kind == "bus")
+    replay = next(s for s in data.schedule if s.title == "re:Play")
+    assert party_bus.serves == (replay.id,)  # "re:Play shuttle buses" take people to re:Play
+    shuttle = next(t for t in data.transport if t.kind == "shuttle")
+    assert shuttle.every_min == 10  # "Every 10 minutes" in the notes
     assert any(s.kind == "party" for s in data.schedule) and any(
         s.kind == "run" for s in data.schedule
     )
-    # An unclassifiable row with no location is kept, not dropped
+    # A row the lexicon reads by its head word ("fair"), with no location, is kept
     fair = next(s for s in data.schedule if s.title.startswith("Builders"))
-    assert fair.kind == "other" and fair.venue is None
+    assert fair.kind == "expo" and fair.venue is None
+    # re:Play says nothing of its kind; its alias "Closing party" does
+    assert replay.kind == "party" and "리플레이" in replay.aliases
     assert counts["meals"] == len(data.meals)
 
 
@@ -119,3 +126,37 @@ def test_a_bad_row_at_the_end_of_a_big_csv_changes_nothing(sample_db, tmp_path):
     with pytest.raises(LoadError, match="line 5002"):
         load_file(sample_db, path)
     assert sample_db.counts() == before and sample_db.revision() == revision
+
+
+def test_titles_are_read_with_the_lexicon_and_locations_split_into_venues_and_notes(
+    fresh_db, tmp_path
+):
+    sheet = tmp_path / "agenda.csv"
+    sheet.write_text(
+        HEADER.strip() + ",Aliases\n"
+        '2026-11-24,07:00 AM - 07:45 AM,Morning yoga,"Congress Centre, Level 1",,\n'
+        "2026-11-24,12:30 PM - 01:30 PM,PyLadies lunch,Congress Centre | Room 3,,\n"
+        "2026-11-24,12:00 PM - 02:00 PM,Lunch,Congress Centre,,\n"
+        "2026-11-24,08:00 AM - 06:00 PM,Cloakroom,Congress Centre,,Coat check; 물품보관소\n"
+        '2026-11-24,07:00 AM - 08:00 AM,Tram tour,"Old Town, Race starts at 7:00 AM",,\n'
+        '2026-11-24,07:00 AM - 09:00 PM,Conference shuttle,"Congress Centre, Riverside Hotel",Every 20 minutes,\n'
+        "2026-11-25,07:00 AM - 03:00 PM,Conference shuttle,Congress Centre,Every 20 minutes,\n",
+        encoding="utf-8",
+    )
+    load_file(fresh_db, sheet, tz="Europe/Lisbon", name="Test")
+    data = fresh_db.load_event_data()
+    by_title = {s.title: s for s in data.schedule}
+    assert (
+        by_title["Morning yoga"].kind == "activity" and by_title["Morning yoga"].where == "Level 1"
+    )
+    assert by_title["PyLadies lunch"].kind == "other"  # a lunch people find by its name
+    assert [m.kind for m in data.meals] == ["lunch"]  # only the plain "Lunch" is a meal
+    assert by_title["Cloakroom"].kind == "facility"
+    assert by_title["Cloakroom"].aliases == ("Coat check", "물품보관소")
+    assert by_title["Tram tour"].kind == "activity"
+    assert by_title["Tram tour"].where == "Race starts at 7:00 AM"
+    assert {v.name for v in data.venues} == {"Congress Centre", "Old Town", "Riverside Hotel"}
+    runs = sorted(data.transport, key=lambda t: t.day)
+    assert len({t.service for t in runs}) == 1  # one service, its own hours each day
+    assert [t.last_run.astimezone(data.event.zone).hour for t in runs] == [21, 15]
+    assert runs[0].every_min == 20

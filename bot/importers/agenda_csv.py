@@ -1,7 +1,9 @@
-"""The agenda CSV: the sheet organizers and attendees keep (Date, Time, Event, Location, Notes).
+"""The agenda CSV: the sheet organizers and attendees keep (Date, Time, Event, Location,
+Notes, and optionally Aliases).
 
-Each row becomes meals, transport, swag, keynotes, parties, Expo hours and so on by its
-text. A row that fits no kind is kept as a schedule item, never dropped.
+Each row becomes meals, transport, swag or schedule items by its title, read with the
+bot's own lexicon (bot.importers.classify). A row that fits no kind is kept as a schedule
+item of kind `other`, found by its title and aliases, never dropped.
 """
 
 from __future__ import annotations
@@ -14,83 +16,17 @@ from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.importers.classify import classify, frequency, is_note, speaker
 from bot.importers.common import LoadError, parse_clock, parse_day, slug, span_on
 from bot.models import Event, EventData, Meal, ScheduleItem, Swag, Transport, Venue
+from bot.understanding.normalize import normalize
 
 REQUIRED = ("date", "time", "event")
 ALL_LOCATIONS = {"all locations", "all venues", "all", "everywhere"}
 
-MEAL_WORDS = {
-    "breakfast": "breakfast",
-    "lunch": "lunch",
-    "dinner": "dinner",
-    "coffee": "coffee",
-    "snack": "snacks",
-    "grab and go": "lunch",
-}
-TRANSPORT_WORDS = (
-    "shuttle",
-    "bus",
-    "buses",
-    "coach",
-    "monorail",
-    "rideshare",
-    "taxi",
-    "transportation",
-)
-SCHEDULE_KINDS = [
-    ("keynote", "keynote"),
-    ("re:play", "party"),
-    ("replay", "party"),
-    ("party", "party"),
-    ("expo", "expo"),
-    ("reception", "reception"),
-    ("pub crawl", "reception"),
-    ("happy hour", "reception"),
-    ("5k", "run"),
-    ("badge", "badge"),
-    ("registration", "badge"),
-    ("help desk", "help"),
-    ("info desk", "help"),
-    ("information", "help"),
-    ("lounge", "lounge"),
-    ("session", "sessions"),
-]
-
 
 def _split_items(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
-
-
-def _classify(item: str) -> tuple[str, str]:
-    """(record type, kind) for one item of the Event column."""
-    low = item.lower()
-    if "swag" in low or "hoodie" in low or "giveaway" in low:
-        return "swag", "swag"
-    if any(re.search(rf"\b{w}\b", low) for w in TRANSPORT_WORDS):
-        if "re:play" in low or "replay" in low:
-            return "transport", "replay-bus"
-        if "5k" in low or "coach" in low:
-            return "transport", "coach"
-        if "monorail" in low:
-            return "transport", "monorail"
-        if "rideshare" in low or "taxi" in low:
-            return "transport", "rideshare"
-        return "transport", "shuttle"
-    for word, kind in MEAL_WORDS.items():
-        if word in low:
-            return "meal", kind
-    for word, kind in SCHEDULE_KINDS:
-        if word in low:
-            return "schedule", kind
-    return "schedule", "other"
-
-
-def _speaker(item: str) -> str:
-    m = re.search(r"(?:keynote)\s*(?:with|by|:|-|–)\s*(.+)$", item, re.I) or re.search(
-        r"^(.+?)\s*(?:'s)?\s+keynote$", item, re.I
-    )
-    return m.group(1).strip() if m else ""
 
 
 def _times(text: str) -> tuple[time, time | None]:
@@ -119,6 +55,9 @@ class VenueMatcher:
     @staticmethod
     def _key(name: str) -> str:
         return re.sub(r"^the\s+", "", re.sub(r"\s+", " ", name.strip().lower()))
+
+    def known(self, name: str) -> str | None:
+        return self.names.get(self._key(name))
 
     def find(self, name: str) -> str:
         key = self._key(name)
@@ -220,42 +159,33 @@ def read_agenda_csv(
             raise LoadError(file, where, "Event", "is empty: say what happens")
         days.append(day)
         notes = cell("notes")
-        location = cell("location")
-        sub_location = ""
-        if "|" in location:
-            location, sub_location = (p.strip() for p in location.split("|", 1))
-        if location.lower() in ALL_LOCATIONS:
-            venue_ids: list[str | None] = [None]
-            sub_location = sub_location or "All locations"
-        else:
-            venue_ids = [venues.find(n) for n in _split_items(location)] or [None]
+        aliases = tuple(a.strip() for a in cell("aliases").split(";") if a.strip())
+        venue_ids, sub_location = _location(cell("location"), venues)
         start, end = span_on(day, start_t, end_t or start_t, zone)
         if end_t is None:
             end = None
 
         for item in items:
-            record_type, kind = _classify(item)
+            what = classify(item)
+            if what.kind == "other":  # "re:Play" says nothing; its alias "Closing party" does
+                for alias in aliases:
+                    other = classify(alias)
+                    if other.record == "schedule" and other.kind != "other":
+                        what = other
+                        break
+            record_type, kind = what.record, what.kind
             if record_type == "meal" and end is not None:
                 for venue in venue_ids:
                     key = f"{venue or 'all'}-{slug(kind)}-{day}"
                     if key not in seen:
                         seen.add(key)
                         data.meals.append(
-                            Meal(
-                                key,
-                                venue,
-                                day,
-                                kind,
-                                start,
-                                end,
-                                sub_location,
-                                notes,
-                                f"{file}:{line}",
-                            )
-                        )
+                            Meal(key, venue, day, kind, start, end, sub_location, notes,
+                                 f"{file}:{line}", aliases)
+                        )  # fmt: skip
             elif record_type == "transport" and end is not None:
                 stops = tuple(v for v in venue_ids if v)
-                service = slug(f"{item}-{location}") if stops else slug(item)
+                service = slug(item)  # one service by its name, whichever stops a day lists
                 key = f"{service}@{day}"
                 if key not in seen:
                     seen.add(key)
@@ -269,9 +199,12 @@ def read_agenda_csv(
                             day,
                             start,
                             end,
+                            every_min=frequency(notes),
                             where=sub_location,
                             notes=notes,
                             source=f"{file}:{line}",
+                            aliases=aliases,
+                            serves=_wanted(what.rest),  # matched to items once all are read
                         )
                     )
             elif record_type == "swag":
@@ -280,17 +213,9 @@ def read_agenda_csv(
                     if key not in seen:
                         seen.add(key)
                         data.swag.append(
-                            Swag(
-                                key,
-                                item,
-                                venue,
-                                sub_location,
-                                start,
-                                end,
-                                notes=notes,
-                                source=f"{file}:{line}",
-                            )
-                        )
+                            Swag(key, item, venue, sub_location, start, end, notes=notes,
+                                 source=f"{file}:{line}", aliases=aliases)
+                        )  # fmt: skip
             else:
                 if record_type != "schedule":  # a meal or shuttle without an end time
                     kind = "other"
@@ -305,13 +230,14 @@ def read_agenda_csv(
                                 item,
                                 start,
                                 end,
-                                _speaker(item) if kind == "keynote" else "",
+                                speaker(item) if kind in {"keynote", "sessions"} else "",
                                 venue,
                                 sub_location,
                                 notes,
                                 kind in {"keynote", "party"},
                                 (),
                                 f"{file}:{line}",
+                                aliases=aliases,
                             )
                         )
     if not days:
@@ -323,4 +249,57 @@ def read_agenda_csv(
     else:
         data.event = replace(data.event, first_day=first, last_day=last, source=file)
     data.venues = venues.created
+    _link_services(data, existing)
     return data
+
+
+def _location(cell: str, venues: VenueMatcher) -> tuple[list[str | None], str]:
+    """The venues a Location cell names, and the rest as where-text: "Venetian | Level 2",
+    "Venetian, MGM Grand", "Congress Centre, Level 1", "All locations"."""
+    location, inside = cell, ""
+    if "|" in cell:
+        location, inside = (p.strip() for p in cell.split("|", 1))
+    if location.lower() in ALL_LOCATIONS:
+        return [None], inside or "All locations"
+    venue_ids: list[str | None] = []
+    notes: list[str] = []
+    for part in _split_items(location):
+        known = venues.known(part)
+        if known:
+            venue_ids.append(known)
+        elif is_note(part) and (venue_ids or len(notes) or _split_items(location)[0] != part):
+            notes.append(part)  # "Level 1", "Race starts at 7:00 AM": not a venue
+        elif is_note(part) and any(c.isdigit() for c in part):
+            notes.append(part)  # a sheet whose Location is only "Room 204"
+        else:
+            venue_ids.append(venues.find(part))
+    where = ", ".join([p for p in (inside, *notes) if p])
+    return venue_ids or [None], where
+
+
+def _wanted(rest: str) -> tuple[str, ...]:
+    """What a service's title names besides the service ("re:Play" in "re:Play shuttle
+    buses"): kept as words until the items it serves are known."""
+    return (f"?{rest}",) if rest else ()
+
+
+def _link_services(data: EventData, existing: EventData | None) -> None:
+    """Services whose title names an item ("re:Play shuttle buses", "Party buses") serve
+    it: the items of that name or kind on the service's day."""
+    from bot.importers.classify import classify as kind_of
+
+    items = list(data.schedule) + (list(existing.schedule) if existing else [])
+    for n, t in enumerate(data.transport):
+        wanted = [s[1:] for s in t.serves if s.startswith("?")]
+        if not wanted:
+            continue
+        words = set(normalize(" ".join(wanted)).split())
+        kind = kind_of(" ".join(wanted)).kind
+        served = [
+            i.id
+            for i in items
+            if i.start.date() == t.day or i.start.astimezone(t.first_run.tzinfo).date() == t.day
+            if words & set(normalize(" ".join((i.title, *i.aliases))).split())
+            or i.kind == kind != "other"
+        ]
+        data.transport[n] = replace(t, serves=tuple(served))

@@ -194,11 +194,22 @@ async def test_a_moved_keynote_is_rescheduled_with_one_notice_and_a_removed_one_
 
 
 def test_find_item_and_offsets(sample_db):
+    from bot.understanding import Understanding
+
     data = sample_db.load_event_data()
+    understanding = Understanding(data)
     now = vegas("2023-11-28T12:00")
-    assert reminders.find_item(data, "werner's keynote", now).id == "keynote-werner"
-    assert reminders.find_item(data, "re:play", now).id == "replay"
-    assert reminders.find_item(data, "monday night live", now) is None  # already over
+
+    def find(text: str):
+        return reminders.find_item(understanding, data, text, now)
+
+    assert find("werner's keynote").id == "keynote-werner"
+    assert find("remind me about the CTO keynote 30 minutes before").id == "keynote-werner"
+    assert find("re:play").id == "replay"
+    assert find("리플레이 20분 전").id == "replay"
+    assert find("the party").id == "replay"  # by kind
+    assert find("monday night live") is None  # already over
+    assert find("the wifi password") is None
     assert reminders.parse_offset("werner 30 minutes before") == 30
     assert reminders.parse_offset("리플레이 20분 전") == 20
 

@@ -51,7 +51,7 @@ async def test_a_dm_gets_an_answer_in_the_dm_in_the_askers_time(slack):
     assert "11:00 AM" in call.params["text"] and "KST" in call.params["text"]  # plain-text fallback
     section = call.params["blocks"][0]["text"]["text"]
     assert (
-        "<!date^" in section and "11:00 AM PST" in section
+        "<!date^" in section and "11:00 AM - 2:00 PM PST" in section
     )  # each reader's own time, and the event's
     action_ids = [
         e["action_id"]

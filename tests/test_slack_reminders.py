@@ -48,7 +48,8 @@ async def test_a_keynote_reminder_in_the_channel(slack, sample_db):
         and "starts in 60 minutes" in text
     )
     assert "<!date^" in text and "6:30 PM PST" in text  # the reader's own time and the event's
-    assert "Buses from" in text and "badge" in text  # how to get there
+    assert "re:Play bus" in text and "20 to 30 minutes" in text  # how to get there
+    assert "badge" in text  # the buses' notes: the badge is the ticket
     button = call.params["blocks"][1]["elements"][0]
     assert button["action_id"] == "remind_me" and button["value"] == "replay"
 

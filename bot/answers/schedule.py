@@ -41,9 +41,11 @@ def getting_there(ctx: Context, chosen: list[ScheduleItem]) -> str:
             span=ctx.span(t.first_run, t.last_run),
             ride=ride(ctx, t) or "",
         ).replace("; .", ".")
-        where = ctx.text(t, "where")
+        where, note = ctx.text(t, "where"), ctx.text(t, "notes")
         if where:
             text += f" {where}."
+        if note:
+            text += f" {note}"
         lines.append(ctx.t("getting_there", text=text))
     return "\n".join(lines)
 

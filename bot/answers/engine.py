@@ -119,9 +119,10 @@ class Concierge:
         self._state = _State(revision, data, understanding, index, Suggestions(data))
         return self._state
 
-    def suggestions(self, language: str = "en") -> list[str]:
+    def suggestions(self, language: str = "en", limit: int = 3) -> list[str]:
+        """Questions worth asking about the loaded event (each one answered)."""
         state = self.state()
-        return state.suggestions.defaults(language) if state else []
+        return state.suggestions.defaults(language, limit) if state else []
 
     def ask(
         self,
@@ -173,7 +174,14 @@ class Concierge:
         scored.sort(key=lambda s: s[:3], reverse=True)
         if log.isEnabledFor(logging.DEBUG):
             for coverage, strength, rank, _, c, got in scored[:6]:
-                log.debug("candidate %s %.2f %.1f rank %d words %s", c.topic, coverage, strength, -rank, sorted(got))
+                log.debug(
+                    "candidate %s %.2f %.1f rank %d words %s",
+                    c.topic,
+                    coverage,
+                    strength,
+                    -rank,
+                    sorted(got),
+                )
         for coverage, _, _, _, best, got in scored:
             answer = best.render()
             if answer is None:

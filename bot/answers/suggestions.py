@@ -6,8 +6,9 @@ know" never points at something it cannot answer either.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from bot.answers.base import Answer, Context
-from bot.lang import catalog
 from bot.models import EventData, ScheduleItem
 from bot.understanding import Question
 from bot.understanding.vocabulary import item_group
@@ -70,11 +71,9 @@ class Suggestions:
             out.append(("faq", ctx.text(entry, "question")))
         return out
 
-    def defaults(self, language: str = "en") -> list[str]:
-        from datetime import UTC, datetime
-
+    def defaults(self, language: str = "en", limit: int = 3) -> list[str]:
         ctx = Context(self.data, datetime.now(UTC), language=language)
-        return [q for _, q in self._examples(ctx)][:3]
+        return [q for _, q in self._examples(ctx)][:limit]
 
     def leads(self, ctx: Context, q: Question) -> list[str]:
         """Three questions near what was asked: the items it half-named, then its topic,
@@ -106,6 +105,3 @@ class Suggestions:
 
 def _title(ctx: Context, record: ScheduleItem | object, field: str = "title") -> str:
     return ctx.name(record, field)
-
-
-__all__ = ["Suggestions", "catalog"]

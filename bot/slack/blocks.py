@@ -73,18 +73,11 @@ def answer_blocks(answer: Answer, question: str) -> list[dict]:
     return blocks
 
 
-COMMON_QUESTIONS = [
-    "Where is lunch today?",
-    "When is the next shuttle?",
-    "When is the next keynote?",
-    "How do I get to re:Play?",
-    "Where do I get my hoodie?",
-    "What's on now?",
-]
-
-
 def home_view(
-    event_name: str, sections: list[tuple[str, str]], extra: list[dict] | None = None
+    event_name: str,
+    sections: list[tuple[str, str]],
+    extra: list[dict] | None = None,
+    questions: list[str] | None = None,
 ) -> dict:
     """App Home: a header, what is on today and next, and buttons for common questions."""
     blocks: list[dict] = [
@@ -108,13 +101,14 @@ def home_view(
             },
         }
     )
-    for start in range(0, len(COMMON_QUESTIONS), 3):
+    questions = questions or []  # built from the loaded event: every one answerable
+    for start in range(0, len(questions), 3):
         blocks.append(
             {
                 "type": "actions",
                 "elements": [
-                    button(q, f"ask_example_{start + n}", q)
-                    for n, q in enumerate(COMMON_QUESTIONS[start : start + 3])
+                    button(q[:75], f"ask_example_{start + n}", q)
+                    for n, q in enumerate(questions[start : start + 3])
                 ],
             }
         )

@@ -13,8 +13,8 @@ log = logging.getLogger(__name__)
 HOME_QUESTIONS = [
     ("On now", "what's on now"),
     ("Next keynote", "next keynote"),
-    ("Food today", "where can I eat now"),
-    ("re:Play", "when is re:Play"),
+    ("Food", "where can I eat now"),
+    ("Coming up", "what's next"),
 ]
 
 
@@ -40,6 +40,7 @@ async def publish_home(services: SlackServices, user: str) -> None:
         event.name if event else "confbot",
         home_sections(services, zone),
         extra=services.reminders.home_blocks(user) + services.credits.home_blocks(user),
+        questions=services.concierge.suggestions(limit=6),
     )
     try:
         await services.client.views_publish(user_id=user, view=view)

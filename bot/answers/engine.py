@@ -29,7 +29,7 @@ from bot.store import Store
 from bot.understanding import Question, Understanding
 from bot.understanding.lexicon import CONCEPTS, Lexicon
 from bot.understanding.normalize import normalize
-from bot.understanding.vocabulary import Mention, item_group
+from bot.understanding.vocabulary import Mention
 from bot.understanding.words import lemmas
 
 log = logging.getLogger(__name__)
@@ -71,16 +71,22 @@ class Evidence:
     keys: set[str]
     raw: str
     texts: list[str]
+    _sentences: list[tuple[str, str, set[str]]] | None = None
 
     def sentences_with(self, forms: set[str]) -> list[str]:
         """The sentences that hold any of ``forms``, as written (to show the asker why)."""
-        found = []
-        for text in self.texts:
-            for sentence in _SENTENCES.split(text):
-                norm = normalize(sentence)
-                keys = {k for tok in norm.split() for k in lemmas(tok.strip(".,;:!?()'\""))}
-                if keys & forms or any(f in norm for f in forms if " " in f or not f.isascii()):
-                    found.append(sentence.strip())
+        if self._sentences is None:
+            self._sentences = []
+            for text in self.texts:
+                for sentence in _SENTENCES.split(text):
+                    norm = normalize(sentence)
+                    keys = {k for tok in norm.split() for k in lemmas(tok.strip(".,;:!?()'\""))}
+                    self._sentences.append((sentence.strip(), norm, keys))
+        found = [
+            sentence
+            for sentence, norm, keys in self._sentences
+            if keys & forms or any(f in norm for f in forms if " " in f or not f.isascii())
+        ]
         return list(dict.fromkeys(found))
 
 
@@ -94,6 +100,7 @@ class _State:
     understanding: Understanding
     faq: faq.FaqIndex
     suggestions: Suggestions
+    evidence: dict = field(default_factory=dict)  # candidates' own text, read once
 
 
 class Concierge:
@@ -352,15 +359,25 @@ def _mention_weight(m: Mention) -> float:
     return GENERIC_NAME * m.coverage
 
 
-def _evidence(*texts: str) -> Callable[[], Evidence]:
-    """A candidate's own text, read only when a question asks beyond its name."""
+MAX_EVIDENCE_RECORDS = 60  # a candidate about thousands of sessions reads only some
+
+
+def _evidence(cache: dict, key: object, texts: Callable[[], list[str]]) -> Callable[[], Evidence]:
+    """A candidate's own text, read only when a question asks beyond its name, and kept
+    for the next question until the data changes."""
 
     def read() -> Evidence:
-        raw = " ".join(normalize(t) for t in texts if t)
+        if key in cache:
+            return cache[key]
+        written = [t for t in texts() if t]
+        raw = " ".join(normalize(t) for t in written)
         keys: set[str] = set()
         for tok in raw.replace(",", " ").replace(".", " ").split():
             keys |= lemmas(tok.strip(";:!?()'\""))
-        return Evidence(keys, raw, [t for t in texts if t])
+        if len(cache) > 10_000:
+            cache.clear()
+        cache[key] = Evidence(keys, raw, written)
+        return cache[key]
 
     return read
 
@@ -409,6 +426,8 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
     else:
         moment = datetime.combine(day, datetime.min.time(), tzinfo=ctx.zone)
     places = q.near or q.venues
+    groups = state.understanding.index.groups
+    cache = state.evidence
     wants_next = q.has_attribute("next")
     wants_all = q.has_attribute("all")
     wants_last = q.has_attribute("last")
@@ -420,7 +439,7 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
         own = {i: _mention_weight(m) for i in m.words}
         rank = 0 if m.distinctive else (4 if m.exact else 6)
         if kind == "item":
-            group = [i for i in data.schedule if item_group(i.kind, i.title) == key]
+            group = groups.get(key, [])
             if group:
                 out.append(
                     Candidate(
@@ -429,7 +448,9 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                         rank,
                         _render_item(ctx, q, group, asks_open, places),
                         frozenset({group[0].kind}),
-                        _evidence(*_item_texts(ctx, group)),
+                        _evidence(
+                            cache, ("item", key), lambda group=group: _item_texts(ctx, group)
+                        ),
                         people=any(i.speaker for i in group),
                     )
                 )
@@ -452,7 +473,9 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                             intent=group[0].kind,
                         ),
                         kinds,
-                        _evidence(*_item_texts(ctx, group)),
+                        _evidence(
+                            cache, ("speaker", key), lambda group=group: _item_texts(ctx, group)
+                        ),
                         people=True,
                     )
                 )
@@ -465,7 +488,13 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                     rank,
                     lambda key=key: swag.answer(ctx, [key], day, places),
                     frozenset(),
-                    _evidence(*(f"{s.item} {s.notes} {s.where} {s.eligible}" for s in records)),
+                    _evidence(
+                        cache,
+                        ("swag", key),
+                        lambda records=records: [
+                            f"{s.item} {s.notes} {s.where} {s.eligible}" for s in records
+                        ],
+                    ),
                     people=True,  # who may have it
                 )
             )
@@ -478,7 +507,11 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                     rank,
                     lambda runs=runs: _service_or_route(ctx, q, runs, day, moment, wants_last),
                     frozenset({runs[0].kind}),
-                    _evidence(*(f"{t.name} {t.notes} {t.where}" for t in runs)),
+                    _evidence(
+                        cache,
+                        ("service", key),
+                        lambda runs=runs: [f"{t.name} {t.notes} {t.where}" for t in runs],
+                    ),
                 )
             )
         elif kind == "meal":
@@ -489,7 +522,13 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                     rank,
                     lambda key=key: meals.answer(ctx, key, when, places, _food_words()),
                     frozenset({key}),
-                    _evidence(*(f"{x.notes} {x.where}" for x in data.meals if x.kind == key)),
+                    _evidence(
+                        cache,
+                        ("meal", key),
+                        lambda key=key: [
+                            f"{x.notes} {x.where}" for x in data.meals if x.kind == key
+                        ],
+                    ),
                 )
             )
         elif kind == "venue" and key in q.venues and not (q.origin and q.destination):
@@ -501,7 +540,11 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                     4,
                     lambda key=key: venues.answer(ctx, (key,)),
                     frozenset(),
-                    _evidence(v.name, v.directions, v.notes, *v.features),
+                    _evidence(
+                        cache,
+                        ("venue", key),
+                        lambda v=v: [v.name, v.directions, v.notes, *v.features],
+                    ),
                 )
             )
 
@@ -511,7 +554,7 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
         and q.origin != q.destination
         and not any(CONCEPTS[h.name][0] == "transport" for h in q.concepts)
     ):
-        out += _transport_candidates(q, ctx, {}, [], day, moment, wants_last)
+        out += _transport_candidates(q, ctx, {}, [], day, moment, wants_last, cache)
 
     # 2. What the question's concepts select.
     by_topic: dict[str, list] = {}
@@ -531,11 +574,13 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                     3,
                     lambda kind=kind: meals.answer(ctx, kind, when, places, _food_words()),
                     frozenset(kinds),
-                    _evidence(*(f"{x.notes} {x.where}" for x in data.meals)),
+                    _evidence(
+                        cache, ("meals",), lambda: [f"{x.notes} {x.where}" for x in data.meals]
+                    ),
                 )
             )
         elif topic == "transport":
-            out.extend(_transport_candidates(q, ctx, own, kinds, day, moment, wants_last))
+            out.extend(_transport_candidates(q, ctx, own, kinds, day, moment, wants_last, cache))
         elif topic == "swag":
             names = {h.name for h, _ in hits} - {"swag"}
             out.append(
@@ -547,12 +592,16 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                         ctx, _swag_keys(ctx, state, names), day, places
                     ),
                     frozenset(),
-                    _evidence(*(f"{s.item} {s.notes} {s.where} {s.eligible}" for s in data.swag)),
+                    _evidence(
+                        cache,
+                        ("swag",),
+                        lambda: [f"{s.item} {s.notes} {s.where} {s.eligible}" for s in data.swag],
+                    ),
                     people=True,
                 )
             )
         elif topic == "schedule":
-            chosen = _named_by_concepts(q, data, words, kinds)
+            chosen = _named_by_concepts(q, data, groups, words, kinds)
             out.append(
                 Candidate(
                     "schedule",
@@ -569,7 +618,11 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                         intent=kinds[0],
                     ),
                     frozenset(kinds),
-                    _evidence(*_item_texts(ctx, chosen)),
+                    _evidence(
+                        cache,
+                        ("schedule", tuple(i.id for i in chosen[:MAX_EVIDENCE_RECORDS])),
+                        lambda chosen=chosen: _item_texts(ctx, chosen[:MAX_EVIDENCE_RECORDS]),
+                    ),
                     people=any(i.speaker for i in chosen),
                 )
             )
@@ -591,7 +644,11 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                             venues=places,
                         ),
                         frozenset(i.kind for i in chosen),
-                        _evidence(*_item_texts(ctx, chosen)),
+                        _evidence(
+                            cache,
+                            ("speakers",),
+                            lambda chosen=chosen: _item_texts(ctx, chosen[:MAX_EVIDENCE_RECORDS]),
+                        ),
                         people=True,
                     )
                 )
@@ -636,11 +693,15 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                 lambda entry=entry: faq.render(ctx, entry, saved=entry.source == "organizers"),
                 frozenset(),
                 _evidence(
-                    entry.question,
-                    entry.answer,
-                    *entry.questions,
-                    *entry.keywords,
-                    *(v for t in entry.translations.values() for v in t.values()),
+                    cache,
+                    ("faq", entry.id),
+                    lambda entry=entry: [
+                        entry.question,
+                        entry.answer,
+                        *entry.questions,
+                        *entry.keywords,
+                        *(v for t in entry.translations.values() for v in t.values()),
+                    ],
                 ),
                 placed=False,
                 matched=True,
@@ -654,15 +715,17 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
     return out
 
 
-def _named_by_concepts(q: Question, data: EventData, words: frozenset[int], kinds: list[str]):
+def _named_by_concepts(
+    q: Question, data: EventData, groups: dict, words: frozenset[int], kinds: list[str]
+):
     """Items a concept's words name ("bingo", "expo", "yoga"), whatever their kind; else
     every item of the concept's kinds."""
-    groups = {
-        m.ref.key
+    named = [
+        i
         for m in q.mentions
         if m.ref.kind == "item" and m.words & words and not m.distinctive
-    }
-    named = [i for i in data.schedule if item_group(i.kind, i.title) in groups]
+        for i in groups.get(m.ref.key, [])
+    ]
     of_kind = [i for i in data.schedule if i.kind in kinds]
     if not named:
         return of_kind
@@ -718,12 +781,24 @@ def _service_or_route(ctx: Context, q: Question, runs, day, moment, wants_last) 
 
 
 def _transport_candidates(
-    q: Question, ctx: Context, own: dict[int, float], kinds: list[str], day, moment, wants_last
+    q: Question,
+    ctx: Context,
+    own: dict[int, float],
+    kinds: list[str],
+    day,
+    moment,
+    wants_last,
+    cache: dict,
 ) -> list[Candidate]:
     data = ctx.data
     service_kinds = [k for k in kinds if k != "walk"]
     evidence = _evidence(
-        *(f"{t.name} {t.notes} {t.where}" for t in data.transport), *(r.notes for r in data.routes)
+        cache,
+        ("transport",),
+        lambda: (
+            [f"{t.name} {t.notes} {t.where}" for t in data.transport]
+            + [r.notes for r in data.routes]
+        ),
     )
     kinds_set = frozenset(kinds)
     if q.origin and q.destination and q.origin != q.destination:
@@ -795,18 +870,18 @@ def _text_candidates(q: Question, ctx: Context, state: _State) -> list[Candidate
                 found.setdefault(ref, set()).add(i)
     out = []
     for ref, words in found.items():
-        render = _render_ref(ctx, q, ref)
+        render = _render_ref(ctx, q, ref, index.groups)
         if render is not None:
             out.append(Candidate("text", dict.fromkeys(words, EVIDENCE), 5, render, matched=True))
     return out
 
 
-def _render_ref(ctx: Context, q: Question, ref) -> Callable[[], Answer | None] | None:
+def _render_ref(ctx: Context, q: Question, ref, groups: dict) -> Callable[[], Answer | None] | None:
     data = ctx.data
     if ref.kind == "venue":
         return lambda: venues.answer(ctx, (ref.key,))
     if ref.kind == "item":
-        group = [i for i in data.schedule if item_group(i.kind, i.title) == ref.key]
+        group = groups.get(ref.key, [])
         return (lambda: items.answer(ctx, group, q.when)) if group else None
     if ref.kind == "swag":
         return lambda: swag.answer(ctx, [ref.key], ctx.today)

@@ -36,8 +36,7 @@ class FaqIndex:
         self.lexicon = lexicon
         self.reader = reader
         self.plain = frozenset().union(*(c.plain for c in catalogs()))
-        self.phrasings: list[list[tuple[int, set[str]]]] = []  # per entry: (phrasing, features)
-        self.features: list[dict[str, float]] = []
+        self.phrasings: list = []  # per entry: (phrasing, features, their total weight)
         df: dict[str, int] = defaultdict(int)
         for entry in entries:
             texts = [entry.question, *entry.questions]
@@ -47,17 +46,22 @@ class FaqIndex:
             for feature in set().union(*phrasings):
                 df[feature] += 1
             self.phrasings.append(list(enumerate(phrasings)))
-            self.features.append({})
         total = len(entries) or 1
         self.weights = {
             f: (PLAIN_WEIGHT if f.split(":", 1)[1] in self.plain else 1.0 + math.log(total / n))
             for f, n in df.items()
         }
+        self.plain_features = {f for f in self.weights if _is_plain(f, self.plain)}
         self.by_feature: dict[str, set[int]] = defaultdict(set)
         for n, phrasings in enumerate(self.phrasings):
             for _, features in phrasings:
                 for f in features:
                     self.by_feature[f].add(n)
+        # each phrasing with its total weight, for the share a question matches
+        self.phrasings = [
+            [(k, f, sum(self.weights.get(x, 1.0) for x in f)) for k, f in phrasings if f]
+            for phrasings in self.phrasings
+        ]
 
     def _features(self, text: str) -> set[str]:
         norm = normalize(text)
@@ -67,67 +71,63 @@ class FaqIndex:
             if w.language == "en":
                 features |= {f"w:{k}" for k in w.keys}
             else:
-                features.add(f"k:{cut_ending(w.typed, catalog(w.language))}")
+                stem = cut_ending(w.typed, catalog(w.language))
+                features.add(f"k:{stem}")
+                # a Korean compound's first part matches too (주차장 -> 주차)
+                features |= {f"k:{stem[:n]}" for n in range(2, len(stem))}
         for hit in self.lexicon.synonym_hits(norm, words):
             features.add(f"s:{hit.name}")
         return features
 
-    def match(self, q: Question) -> list[FaqMatch]:
-        """Entries the question's words point at, best first."""
+    def _question_features(self, q: Question) -> list[set[str]]:
+        """What each of the question's words can match: lemmas, synonym groups, and for
+        Korean every stretch of the word (the entry's 주차 inside the question's 주차장은)."""
         word_features: list[set[str]] = []
         for w in q.words:
             if w.language == "en":
                 word_features.append({f"w:{k}" for k in w.keys})
             else:
-                word_features.append({f"k:{w.word}", f"k:{w.typed}"})
+                pieces = {
+                    w.typed[a:b]
+                    for a in range(len(w.typed))
+                    for b in range(a + 2, len(w.typed) + 1)
+                }
+                word_features.append({f"k:{p}" for p in pieces | {w.word}})
         for hit in q.synonyms:
             for i in hit.words:
                 word_features[i].add(f"s:{hit.name}")
-        korean = [i for i, w in enumerate(q.words) if w.language != "en" and len(w.word) >= 2]
+        return word_features
+
+    def match(self, q: Question) -> list[FaqMatch]:
+        """Entries the question's words point at, best first."""
+        word_features = self._question_features(q)
         candidates: set[int] = set()
         for features in word_features:
             for f in features:
                 candidates |= self.by_feature.get(f, set())
-        if korean:  # Korean: a stem inside an entry's word (주차 in 주차장)
-            for f, entries in self.by_feature.items():
-                if f.startswith("k:") and any(
-                    q.words[i].word in f[2:] or f[2:] in q.words[i].typed
-                    for i in korean
-                    if len(f) > 3
-                ):
-                    candidates |= entries
+        weights = self.weights
         matches = []
         for n in candidates:
             got: set[str] = set()
             explained: dict[int, set[str]] = {}
             coverage = 0.0
-            for _, features in self.phrasings[n]:
-                if not features:
-                    continue
+            for _, features, total in self.phrasings[n]:
                 hits: set[str] = set()
                 for i, wf in enumerate(word_features):
                     hit = wf & features
-                    if not hit and q.words[i].language != "en" and len(q.words[i].word) >= 2:
-                        hit = {
-                            f
-                            for f in features
-                            if f.startswith("k:")
-                            and len(f) > 3
-                            and (q.words[i].word in f[2:] or f[2:] in q.words[i].typed)
-                        }
                     if hit:
                         hits |= hit
                         explained.setdefault(i, set()).update(hit)
+                if not hits:
+                    continue
                 got |= hits
                 # "no reservation": the plain "no" counts a little toward the phrasing
-                total = sum(self.weights.get(f, 1.0) for f in features)
-                share = sum(self.weights.get(f, 1.0) for f in hits) / total
-                if any(not _is_plain(f, self.plain) for f in hits):
-                    coverage = max(coverage, share)
-            score = sum(self.weights.get(f, 1.0) for f in got)
+                if any(f not in self.plain_features for f in hits):
+                    coverage = max(coverage, sum(weights.get(f, 1.0) for f in hits) / total)
+            score = sum(weights.get(f, 1.0) for f in got)
             if score > 0:
                 words = {
-                    i: min(sum(self.weights.get(f, 1.0) for f in fs), WORD_CAP)
+                    i: min(sum(weights.get(f, 1.0) for f in fs), WORD_CAP)
                     for i, fs in explained.items()
                 }
                 matches.append(FaqMatch(self.entries[n], words, score, coverage))

@@ -123,9 +123,7 @@ class Understanding:
         near_items = [m for m in mentions if m.ref.kind == "item" and _marked(text, m, "near")]
         near_words = frozenset().union(*(m.words for m in near_items))
         for m in near_items:
-            venue = next(
-                (i.venue for i in self.data.schedule if i.venue and m.ref.key == _group_of(i)), None
-            )
+            venue = next((i.venue for i in self.index.groups.get(m.ref.key, []) if i.venue), None)
             if venue and venue not in near:
                 near = (*near, venue)
         plain = _plain_words(words)
@@ -252,12 +250,6 @@ def _known_korean(word: Word, u: Understanding) -> bool:
     if word.language == "en":
         return False
     return word.word in u.known or any(k in word.typed for k in u.korean_known)
-
-
-def _group_of(item) -> str:
-    from bot.understanding.vocabulary import item_group
-
-    return item_group(item.kind, item.title)
 
 
 def _marked(text: str, m: Mention, key: str) -> bool:

@@ -89,6 +89,7 @@ class Lexicon:
         self.attributes = self._entries("attributes")
         self.synonyms = self._entries("synonyms")
         self._groups: dict[tuple[str, str], frozenset[str]] = {}
+        self._indexes: dict[str, _Index] = {}
         self.words: set[str] = set()  # every word any entry uses, for typo repair
         for entry in self.concepts + self.attributes + self.synonyms:
             self.words.update(entry.words)
@@ -116,28 +117,73 @@ class Lexicon:
         return self._groups[key]
 
     def concept_hits(self, text: str, words: list[Word]) -> list[Hit]:
-        return _match(self.concepts, text, words)
+        return self._index("concepts").match(words)
 
     def attribute_hits(self, text: str, words: list[Word]) -> list[Hit]:
-        return _match(self.attributes, text, words)
+        return self._index("attributes").match(words)
 
     def synonym_hits(self, text: str, words: list[Word]) -> list[Hit]:
-        return _match(self.synonyms, text, words)
+        return self._index("synonyms").match(words)
+
+    def _index(self, section: str) -> _Index:
+        if section not in self._indexes:
+            self._indexes[section] = _Index(getattr(self, section))
+        return self._indexes[section]
 
 
-def _match(entries: list[_Entry], text: str, words: list[Word]) -> list[Hit]:
-    hits: dict[tuple[str, frozenset[int]], Hit] = {}
-    corrected = " ".join(w.word for w in words)
-    for entry in entries:
-        if entry.keys is not None:  # one English word: by lemma
-            covered = frozenset(i for i, w in enumerate(words) if w.keys & entry.keys)
-        elif entry.script:  # Korean and other scripts: inside the words
-            covered = _inside(entry, words)
-        else:  # an English phrase: in the text, as typed or as corrected
-            covered = _phrase(entry, text, corrected, words)
-        if covered:
-            hits.setdefault((entry.name, covered), Hit(entry.name, covered, entry.text))
-    return list(hits.values())
+class _Index:
+    """Entries by what a question's word can match first, so a question looks at a handful
+    of entries, not hundreds: one English word by its lemmas, an English phrase by its first
+    word; entries in another script are few and matched inside that script's words."""
+
+    def __init__(self, entries: list[_Entry]):
+        self.by_key: dict[str, list[_Entry]] = {}
+        self.by_first: dict[str, list[_Entry]] = {}
+        self.scripted: dict[str, list[_Entry]] = {}  # one word in another script, by its text
+        self.scripted_phrases: list[_Entry] = []
+        for e in entries:
+            if e.keys is not None:
+                for key in e.keys:
+                    self.by_key.setdefault(key, []).append(e)
+            elif e.script and len(e.words) == 1:
+                self.scripted.setdefault(e.text, []).append(e)
+            elif e.script:
+                self.scripted_phrases.append(e)
+            else:
+                self.by_first.setdefault(e.words[0], []).append(e)
+
+    def match(self, words: list[Word]) -> list[Hit]:
+        hits: dict[tuple[str, frozenset[int]], Hit] = {}
+
+        def add(entry: _Entry, covered: frozenset[int]) -> None:
+            if covered:
+                hits.setdefault((entry.name, covered), Hit(entry.name, covered, entry.text))
+
+        seen_single: set[int] = set()
+        for w in words:
+            for key in w.keys:
+                for e in self.by_key.get(key, ()):
+                    if id(e) not in seen_single:
+                        seen_single.add(id(e))
+                        add(e, frozenset(i for i, x in enumerate(words) if x.keys & e.keys))
+            for first in {w.typed, w.word}:
+                for e in self.by_first.get(first, ()):
+                    add(e, _phrase(e, words))
+        if any(w.language != "en" for w in words):
+            for w in words:  # every piece of the word: 셔틀 in 셔틀버스는
+                if w.language == "en":
+                    continue
+                for piece in _pieces(w.typed) | {w.word}:
+                    for e in self.scripted.get(piece, ()):
+                        add(e, _inside(e, words))
+            for e in self.scripted_phrases:
+                add(e, _inside(e, words))
+        return list(hits.values())
+
+
+def _pieces(word: str) -> set[str]:
+    """Every stretch of a word (a few dozen for a Korean word): each a possible entry."""
+    return {word[a:b] for a in range(len(word)) for b in range(a + 1, len(word) + 1)}
 
 
 def _inside(entry: _Entry, words: list[Word]) -> frozenset[int]:
@@ -157,7 +203,7 @@ def _inside(entry: _Entry, words: list[Word]) -> frozenset[int]:
     return frozenset()
 
 
-def _phrase(entry: _Entry, text: str, corrected: str, words: list[Word]) -> frozenset[int]:
+def _phrase(entry: _Entry, words: list[Word]) -> frozenset[int]:
     n = len(entry.words)
     for i in range(len(words) - n + 1):
         run = words[i : i + n]

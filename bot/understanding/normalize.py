@@ -18,6 +18,8 @@ _SLACK_CHANNEL = re.compile(r"<#[A-Z0-9]+\|?([^>]*)>")
 _SLACK_LINK = re.compile(r"<(?:https?|mailto):[^|>]*\|([^>]*)>|<(?:https?|mailto):[^>]*>")
 _EMOJI_CODE = re.compile(r":[a-z0-9_+\-]+:")
 _FORMATTING = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)")
+# ASCII control characters and symbols (Unicode categories C and S) but $ % + # @ &.
+_ASCII_NOISE = re.compile(r"[\x00-\x1f\x7f<=>^|~]")
 _INNER_PUNCT = re.compile(r"(?<=[^\W\d_])[:\-.·](?=[^\W\d_])")
 _CONTRACTIONS = [
     (re.compile(r"\b(what|where|when|who|how|it|that|there|here|everything)'s\b"), r"\1 is"),
@@ -41,10 +43,13 @@ def strip_markup(raw: str) -> str:
     text = _SLACK_CHANNEL.sub(r" \1 ", text)
     text = _SLACK_LINK.sub(lambda m: f" {m.group(1) or ''} ", text)
     text = _EMOJI_CODE.sub(" ", text)
-    text = "".join(
-        ch if (unicodedata.category(ch)[0] not in {"C", "S"} or ch in "$%+#@&") else " "
-        for ch in text
-    )
+    if text.isascii():  # the common case, without a look at every character's category
+        text = _ASCII_NOISE.sub(" ", text)
+    else:
+        text = "".join(
+            ch if (unicodedata.category(ch)[0] not in {"C", "S"} or ch in "$%+#@&") else " "
+            for ch in text
+        )
     return _FORMATTING.sub(" ", text)
 
 

@@ -14,9 +14,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.lang import catalogs
-from bot.models import EventData
+from bot.models import EventData, ScheduleItem
 from bot.understanding.normalize import normalize
 from bot.understanding.words import Word, lemmas
 
@@ -57,6 +58,7 @@ class Mention:
     role: bool = False
 
 
+@lru_cache(maxsize=65_536)
 def item_group(kind: str, title: str) -> str:
     """Schedule items that are one thing on several days or in several places."""
     return f"{kind}:{normalize(title)}"
@@ -71,6 +73,9 @@ class EventIndex:
         self.korean: list[tuple[int, int]] = []  # (name, token) written in Hangul
         self.generic = generic  # concept and attribute words: found, but not telling apart
         self.plain = frozenset().union(*(c.plain for c in catalogs()))
+        self.groups: dict[str, list[ScheduleItem]] = defaultdict(list)  # in time order
+        for i in data.schedule:
+            self.groups[item_group(i.kind, i.title)].append(i)
         self._add_names(data)
         self._weigh()
         # Words of venue names ("Venetian") are places inside other names; a word that is a
@@ -79,6 +84,8 @@ class EventIndex:
         self.venue_tokens = {
             tok for n in self.names if n.ref.kind == "venue" for tok in n.tokens
         } - whole
+        self.ordinary = frozenset(self.generic | self.plain)
+        self.ordinary_or_venue = self.ordinary | self.venue_tokens
         self.text_words = self._text_words(data)
         # The event's own name ("AWS re:Invent 2023"): in a question it names nothing new.
         self.event_words = {
@@ -185,7 +192,11 @@ class EventIndex:
     def find(self, words: list[Word]) -> list[Mention]:
         """The records a question's words name, best first."""
         hits: dict[int, dict[int, int]] = defaultdict(dict)  # name -> token pos -> word index
+        plain: list[int] = []
         for i, w in enumerate(words):
+            if w.word in self.plain:  # "the", "of": looked up only inside names found otherwise
+                plain.append(i)
+                continue
             for key in w.keys:
                 for n, pos in self.by_key.get(key, ()):
                     hits[n].setdefault(pos, i)
@@ -195,11 +206,22 @@ class EventIndex:
                 if len(self.names[n].tokens) == 1:
                     hits[n].setdefault(pos, i)
                     hits[n][-1] = i + 1  # the second word is explained too
-        for n, pos in self.korean:
-            token = self.names[n].tokens[pos]
-            for i, w in enumerate(words):
-                if _korean_match(token, w):
-                    hits[n].setdefault(pos, i)
+        korean = [(i, w) for i, w in enumerate(words) if w.language != "en"]
+        if korean:
+            for n, pos in self.korean:
+                token = self.names[n].tokens[pos]
+                for i, w in korean:
+                    if _korean_match(token, w):
+                        hits[n].setdefault(pos, i)
+        if plain:  # "the" in "The Venetian": the whole name, in order
+            for n, matched in hits.items():
+                name = self.names[n]
+                for pos, tok in enumerate(name.tokens):
+                    if pos not in matched and tok in self.plain:
+                        for i in plain:
+                            if words[i].word == tok or tok in words[i].keys:
+                                matched[pos] = i
+                                break
         mentions: dict[Ref, Mention] = {}
         for n, matched in hits.items():
             mention = self._mention(n, matched, words)
@@ -219,9 +241,8 @@ class EventIndex:
         exact = len(positions) == len(name.tokens) and indices == list(
             range(indices[0], indices[0] + len(indices))
         )
-        ordinary = self.generic | self.plain
-        if name.ref.kind != "venue":  # "Badge pickup at The Venetian": the venue is a place
-            ordinary = ordinary | self.venue_tokens
+        # "Badge pickup at The Venetian": in any name but a venue's, the venue is a place
+        ordinary = self.ordinary if name.ref.kind == "venue" else self.ordinary_or_venue
         distinctive = any(name.tokens[p] not in ordinary for p in positions)
         if all(name.tokens[p] in self.plain for p in positions):
             return None  # "the", "of": names nothing

@@ -179,16 +179,6 @@ class Concierge:
             strength = sum(got.values()) + c.bonus
             scored.append((coverage, strength, -c.rank, id(c), c, got))
         scored.sort(key=lambda s: s[:3], reverse=True)
-        if log.isEnabledFor(logging.DEBUG):
-            for coverage, strength, rank, _, c, got in scored[:6]:
-                log.debug(
-                    "candidate %s %.2f %.1f rank %d words %s",
-                    c.topic,
-                    coverage,
-                    strength,
-                    -rank,
-                    sorted(got),
-                )
         for coverage, _, _, _, best, got in scored:
             answer = best.render()
             if answer is None:

@@ -17,7 +17,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import answers, claims, fanout, mixed
+from bench import answers, claims, fanout, mixed, tools
 
 HERE = Path(__file__).resolve().parent
 
@@ -42,6 +42,7 @@ def main() -> None:
         "machine": machine(),
     }
     report["answers"] = answers.run(rounds=3 if args.quick else 5)
+    report["tools"] = tools.run()
     with tempfile.TemporaryDirectory() as tmp:
         report["claims_store"] = claims.store_rate(Path(tmp) / "store.db", n_claims)
         report["claims_http"] = [
@@ -72,6 +73,14 @@ def markdown(r: dict) -> str:
         lines.append(
             f"| answers, {name} | p50 {a['answer_p50_ms']} ms, p99 {a['answer_p99_ms']} ms | bare FTS5 p99 {a['bare_fts_p99_ms']} ms | {a['p99_ratio_to_bare']} | p99 < 10 ms and < 5× |"
         )
+    t = r["tools"]
+    lines.append(
+        f"| typo repair, rapidfuzz | {t['typos']['rapidfuzz_us']} µs a word over {t['typos']['vocabulary']} words, same best match {t['typos']['same_best_match']}/{t['typos']['typos']} | difflib {t['typos']['difflib_us']} µs | {t['typos']['speedup']}× faster | faster than difflib |"
+    )
+    a = t["ask_ready"]
+    lines.append(
+        f"| `confbot ask`, cold (wordfreq {t['first_use_ms']['wordfreq']} ms, lemminflect {t['first_use_ms']['lemminflect']} ms, Babel {t['first_use_ms']['babel']} ms on first use) | {a['ask_s']} s | `python -c pass` {a['python_s']} s | n/a | ≤ {a['goal_s']} s |"
+    )
     s = r["claims_store"]
     lines.append(
         f"| claims, store | {s['store_claims_per_s']}/s | raw UPDATE {s['raw_update_tx_per_s']} tx/s | {s['ratio_to_floor']} | ≥ 0.5 |"

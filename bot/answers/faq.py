@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from bot.answers.base import Answer, Context
-from bot.lang import catalog, catalogs, detect
+from bot.lang import catalog, catalogs
 from bot.models import Faq
 from bot.understanding import Question
 from bot.understanding.lexicon import Lexicon
@@ -143,10 +142,3 @@ def render(ctx: Context, faq: Faq, saved: bool = False) -> Answer:
     if saved:
         text += "\n" + ctx.t("from_organizers")
     return Answer(text, intent="faq", title=ctx.text(faq, "question"))
-
-
-def question_language(faq: Faq) -> str:
-    return detect(normalize(faq.question))
-
-
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")

@@ -4,7 +4,7 @@ now, next, or on a day or part of a day."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from bot.answers import items as item_answers
 from bot.answers.base import Answer, Context, first_upper
@@ -188,7 +188,3 @@ def agenda(ctx: Context, when: When | None, venues: tuple[str, ...], wants_next:
         lines.append(ctx.t("food_line", meals=ctx.join([ctx.t(f"label_{k}") for k in served])))
     header = ctx.t("on_day_header", day=first_upper(ctx.day(when.day)), part=part, at=at)
     return Answer(header + "\n" + "\n".join(lines), intent="agenda")
-
-
-def at_moment(items: list[ScheduleItem], moment: datetime) -> list[ScheduleItem]:
-    return [i for i in items if i.start <= moment < (i.end or i.start + timedelta(hours=1))]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import get_timezone_location
@@ -62,7 +61,3 @@ def answer(ctx: Context, zone_name: str, when: When | None, given_in_zone: bool)
         "tz_now", time=f"{ctx.fmt.clock(now_there, other)} {now_there.tzname()}", place=other_place
     )
     return Answer(text, intent="timezone")
-
-
-def moment_in(zone: ZoneInfo, moment: datetime) -> datetime:
-    return moment.astimezone(zone)

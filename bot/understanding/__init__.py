@@ -22,7 +22,7 @@ from datetime import datetime
 from bot.clock import When, parse_when
 from bot.lang import catalog, catalogs, detect
 from bot.models import EventData
-from bot.understanding.lexicon import CONCEPTS, Hit, Lexicon
+from bot.understanding.lexicon import Hit, Lexicon
 from bot.understanding.normalize import MAX_QUESTION, normalize, strip_markup
 from bot.understanding.vocabulary import EventIndex, Mention, Ref
 from bot.understanding.words import Word, WordReader
@@ -58,18 +58,11 @@ class Question:
     def concept_names(self) -> set[str]:
         return {h.name for h in self.concepts}
 
-    def attribute_names(self) -> set[str]:
-        return {h.name for h in self.attributes}
-
     def has_concept(self, *names: str) -> bool:
         return any(h.name in names for h in self.concepts)
 
     def has_attribute(self, *names: str) -> bool:
         return any(h.name in names for h in self.attributes)
-
-    def topic_kinds(self, topic: str) -> list[str | None]:
-        """The kinds the question's concepts select within a topic (meals -> ['lunch'])."""
-        return [CONCEPTS[h.name][1] for h in self.concepts if CONCEPTS[h.name][0] == topic]
 
 
 class Understanding:

@@ -70,7 +70,7 @@ class Evidence:
 
     keys: set[str]
     raw: str
-    texts: list[str]
+    texts: list[str]  # what may be shown: notes, where, directions, answers (not names)
     _sentences: list[tuple[str, str, set[str]]] | None = None
 
     def sentences_with(self, forms: set[str]) -> list[str]:
@@ -344,6 +344,8 @@ def _mention_weight(m: Mention) -> float:
         return GENERIC_NAME + 0.5
     if m.exact:
         return EXACT_NAME
+    if m.phrase:  # "opening keynote" typed as a run of the name's words
+        return NAME
     if m.distinctive:
         return GENERIC_NAME + NAME * m.coverage
     return GENERIC_NAME * m.coverage
@@ -352,21 +354,24 @@ def _mention_weight(m: Mention) -> float:
 MAX_EVIDENCE_RECORDS = 60  # a candidate about thousands of sessions reads only some
 
 
-def _evidence(cache: dict, key: object, texts: Callable[[], list[str]]) -> Callable[[], Evidence]:
-    """A candidate's own text, read only when a question asks beyond its name, and kept
-    for the next question until the data changes."""
+def _evidence(
+    cache: dict, key: object, texts: Callable[[], tuple[list[str], list[str]]]
+) -> Callable[[], Evidence]:
+    """A candidate's own text (its names, and what it says: notes, where, directions), read
+    only when a question asks beyond its name, and kept until the data changes."""
 
     def read() -> Evidence:
         if key in cache:
             return cache[key]
-        written = [t for t in texts() if t]
+        names, says = texts()
+        written = [t for t in (*names, *says) if t]
         raw = " ".join(normalize(t) for t in written)
         keys: set[str] = set()
         for tok in raw.replace(",", " ").replace(".", " ").split():
             keys |= lemmas(tok.strip(";:!?()'\""))
         if len(cache) > 10_000:
             cache.clear()
-        cache[key] = Evidence(keys, raw, written)
+        cache[key] = Evidence(keys, raw, [t for t in says if t])
         return cache[key]
 
     return read
@@ -393,15 +398,18 @@ def _show_evidence(
         answer.text += "\n" + " ".join(extra)
 
 
-def _item_texts(ctx: Context, group: list[ScheduleItem]) -> list[str]:
-    texts = []
+def _item_texts(ctx: Context, group: list[ScheduleItem]) -> tuple[list[str], list[str]]:
+    names, says = [], []
     for i in group:
-        texts += [i.title, i.notes, i.where, i.speaker, ctx.venue_name(i.venue), *i.aliases]
-        texts += [v for t in i.translations.values() for v in t.values()]
+        names += [i.title, i.speaker, ctx.venue_name(i.venue), *i.aliases]
+        says += [i.notes, i.where]
+        for t in i.translations.values():
+            names += [t.get("title", "")]
+            says += [t.get("notes", ""), t.get("where", "")]
         for s in ctx.data.speakers:
             if s.id in i.speakers:
-                texts += [s.role, *s.aliases]
-    return texts
+                names += [s.role, *s.aliases]
+    return names, says
 
 
 def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
@@ -427,7 +435,7 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
     for m in q.mentions:
         kind, key = m.ref.kind, m.ref.key
         own = {i: _mention_weight(m) for i in m.words}
-        rank = 0 if m.distinctive else (4 if m.exact else 6)
+        rank = 0 if m.distinctive or (m.phrase and not m.exact) else (4 if m.exact else 6)
         if kind == "item":
             group = groups.get(key, [])
             if group:
@@ -481,9 +489,10 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                     _evidence(
                         cache,
                         ("swag", key),
-                        lambda records=records: [
-                            f"{s.item} {s.notes} {s.where} {s.eligible}" for s in records
-                        ],
+                        lambda records=records: (
+                            [s.item for s in records[:1]],
+                            [x for s in records[:1] for x in (s.notes, s.where, s.eligible)],
+                        ),
                     ),
                     people=True,  # who may have it
                 )
@@ -500,7 +509,7 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                     _evidence(
                         cache,
                         ("service", key),
-                        lambda runs=runs: [f"{t.name} {t.notes} {t.where}" for t in runs],
+                        lambda runs=runs: ([runs[0].name], [runs[0].notes, runs[0].where]),
                     ),
                 )
             )
@@ -515,9 +524,10 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                     _evidence(
                         cache,
                         ("meal", key),
-                        lambda key=key: [
-                            f"{x.notes} {x.where}" for x in data.meals if x.kind == key
-                        ],
+                        lambda key=key: (
+                            [*(a for x in data.meals if x.kind == key for a in x.aliases)],
+                            [y for x in data.meals if x.kind == key for y in (x.notes, x.where)],
+                        ),
                     ),
                 )
             )
@@ -533,7 +543,7 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                     _evidence(
                         cache,
                         ("venue", key),
-                        lambda v=v: [v.name, v.directions, v.notes, *v.features],
+                        lambda v=v: ([v.name, *v.features], [v.directions, v.notes]),
                     ),
                 )
             )
@@ -565,7 +575,9 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                     lambda kind=kind: meals.answer(ctx, kind, when, places, _food_words()),
                     frozenset(kinds),
                     _evidence(
-                        cache, ("meals",), lambda: [f"{x.notes} {x.where}" for x in data.meals]
+                        cache,
+                        ("meals",),
+                        lambda: ([], [x for m in data.meals for x in (m.notes, m.where)]),
                     ),
                 )
             )
@@ -585,7 +597,10 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                     _evidence(
                         cache,
                         ("swag",),
-                        lambda: [f"{s.item} {s.notes} {s.where} {s.eligible}" for s in data.swag],
+                        lambda: (
+                            [s.item for s in data.swag],
+                            [x for s in data.swag for x in (s.notes, s.where, s.eligible)],
+                        ),
                     ),
                     people=True,
                 )
@@ -685,13 +700,11 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                 _evidence(
                     cache,
                     ("faq", entry.id),
-                    lambda entry=entry: [
-                        entry.question,
-                        entry.answer,
-                        *entry.questions,
-                        *entry.keywords,
-                        *(v for t in entry.translations.values() for v in t.values()),
-                    ],
+                    lambda entry=entry: (
+                        [entry.question, *entry.questions, *entry.keywords]
+                        + [x.get("question", "") for x in entry.translations.values()],
+                        [entry.answer] + [x.get("answer", "") for x in entry.translations.values()],
+                    ),
                 ),
                 placed=False,
                 matched=True,
@@ -786,8 +799,9 @@ def _transport_candidates(
         cache,
         ("transport",),
         lambda: (
-            [f"{t.name} {t.notes} {t.where}" for t in data.transport]
-            + [r.notes for r in data.routes]
+            [x.name for x in data.transport],
+            [y for x in data.transport for y in (x.notes, x.where)]
+            + [r.notes for r in data.routes],
         ),
     )
     kinds_set = frozenset(kinds)

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from wordfreq import zipf_frequency
+
 from bot.clock import When, parse_when
 from bot.lang import catalog, catalogs, detect
 from bot.models import EventData
@@ -27,6 +29,8 @@ from bot.understanding.normalize import MAX_QUESTION, normalize, strip_markup
 from bot.understanding.vocabulary import EventIndex, Mention, Ref
 from bot.understanding.words import Word, WordReader
 from bot.understanding.zones import find_zone
+
+FUNCTION_WORD = 6.0  # Zipf frequency of "the", "of", "and": never tells a name apart
 
 __all__ = ["MAX_QUESTION", "Question", "Ref", "Understanding", "normalize"]
 
@@ -110,6 +114,7 @@ class Understanding:
 
         # A name's own words are not attributes: "Opening Keynote" does not ask what is open.
         named = [m.words for m in mentions if m.exact and len(m.words) > 1]
+        named += [m.phrase for m in mentions if m.phrase]
         attributes = [h for h in attributes if not any(h.words <= w for w in named)]
         venues = _venue_slots(mentions)
         origin, destination, near = _places(text, venues, language)
@@ -121,6 +126,14 @@ class Understanding:
                 near = (*near, venue)
         plain = _plain_words(words)
         plain |= {i for i, w in enumerate(words) if w.keys & self.index.event_words}
+        # ...but a telling word typed as part of a name ("opening" in "opening keynote",
+        # not "the") tells that name from its neighbours ("closing keynote").
+        plain -= {
+            i
+            for m in mentions
+            for i in m.phrase
+            if zipf_frequency(words[i].word, "en") < FUNCTION_WORD
+        }
         content = frozenset(
             i
             for i, w in enumerate(words)

@@ -56,6 +56,7 @@ class Mention:
     start: int  # character span in the normalized question
     end: int
     role: bool = False
+    phrase: frozenset[int] = frozenset()  # words matched as a run of the name ("opening keynote")
 
 
 @lru_cache(maxsize=65_536)
@@ -249,7 +250,15 @@ class EventIndex:
         start = words[indices[0]].start
         end = words[indices[-1]].end
         return Mention(
-            name.ref, frozenset(indices), coverage, exact, distinctive, start, end, name.role
+            name.ref,
+            frozenset(indices),
+            coverage,
+            exact,
+            distinctive,
+            start,
+            end,
+            name.role,
+            _runs(matched),
         )
 
 
@@ -261,6 +270,16 @@ def _korean_match(token: str, word: Word) -> bool:
     if token in word.typed:
         return True
     return len(word.word) >= 2 and word.word in token and len(word.word) * 2 >= len(token)
+
+
+def _runs(matched: dict[int, int]) -> frozenset[int]:
+    """Question words matched as a run of two or more consecutive name words, in order."""
+    pairs = sorted((pos, i) for pos, i in matched.items() if pos >= 0)
+    run: set[int] = set()
+    for (p1, i1), (p2, i2) in zip(pairs, pairs[1:], strict=False):
+        if p2 == p1 + 1 and i2 == i1 + 1:
+            run |= {i1, i2}
+    return frozenset(run)
 
 
 def _merge(a: Mention, b: Mention) -> Mention:
@@ -276,4 +295,5 @@ def _merge(a: Mention, b: Mention) -> Mention:
         min(a.start, b.start),
         max(a.end, b.end),
         a.role and b.role,
+        a.phrase | b.phrase,
     )

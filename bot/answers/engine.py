@@ -73,6 +73,11 @@ class Evidence:
     texts: list[str]  # what may be shown: notes, where, directions, answers (not names)
     _sentences: list[tuple[str, str, set[str]]] | None = None
 
+    def number_with(self, forms: set[str]) -> bool:
+        """Whether a sentence gives a number beside one of ``forms`` ("a re:Play-only
+        ticket is $300" answers "how much")."""
+        return any(_NUMBER.search(s) for s in self.sentences_with(forms))
+
     def sentences_with(self, forms: set[str]) -> list[str]:
         """The sentences that hold any of ``forms``, as written (to show the asker why)."""
         if self._sentences is None:
@@ -91,6 +96,8 @@ class Evidence:
 
 
 _SENTENCES = re.compile(r"(?<=[.!?])\s+")
+_NUMBER = re.compile(r"\d|[$€£¥₩]")
+NUMERIC = frozenset().union(*(c.numeric for c in catalogs()))
 
 
 @dataclass
@@ -187,8 +194,8 @@ class Concierge:
             _show_evidence(q, best, got, answer, lexicon)
             if not missing:
                 return answer
-            words = [q.words[i].typed for i in missing]
-            unknown = [w for w in words if w in q.unknown]
+            words = _phrases(q, missing)
+            unknown = [w for w in words if any(x in q.unknown for x in w.split())]
             if unknown or not coverage:
                 return self._unsure(q, ctx, state, unknown or words)
             what = ctx.join([ctx.t("partial_word", word=w) for w in words])
@@ -209,6 +216,17 @@ class Concierge:
             text += f"\n{ctx.t('maybe_these')} " + " · ".join(f"_{s}_" for s in leads)
         topic = next((CONCEPTS[h.name][0] for h in q.concepts), "unknown")
         return Answer(text, intent=topic, confident=False, suggestions=leads, language=q.language)
+
+
+def _phrases(q: Question, indices: list[int]) -> list[str]:
+    """The words, with neighbours joined as typed: 'how much', not 'how' and 'much'."""
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return [q.text[q.words[r[0]].start : q.words[r[-1]].end] for r in runs]
 
 
 def serves(c: Candidate, concept: str) -> bool:
@@ -245,12 +263,21 @@ def explain(q: Question, c: Candidate, lexicon: Lexicon) -> dict[int, float]:
         for i in h.words:
             claims[i] = h.name
     for h in q.concepts:
-        if serves(c, h.name):
+        # "prayer room" is one thing among facilities: only a record of that name serves it
+        member = lexicon.is_member(h) and not h.words <= set(c.words)
+        if serves(c, h.name) and not member:
             for i in h.words:
                 got[i] = max(got.get(i, 0.0), CONCEPT)
-    if c.matched:  # loose matches ("lost" in an FAQ about getting lost) yield to concepts
+    if c.matched or c.topic == "schedule":  # loose matches yield to what concepts name:
+        # "lost" in an FAQ about getting lost is not "lost and found"; "room" in "Quiet room"
+        # is not "prayer room"
         for i in list(got):
-            if i in claims and not serves(c, claims[i]):
+            concept = claims.get(i)
+            if concept is None:
+                continue
+            hit = next(h for h in q.concepts if h.name == concept and i in h.words)
+            member = lexicon.is_member(hit) and not hit.words <= set(c.words)
+            if (c.matched and not serves(c, concept)) or member:
                 del got[i]
     if c.placed:
         for m in q.mentions:
@@ -291,6 +318,12 @@ def explain(q: Question, c: Candidate, lexicon: Lexicon) -> dict[int, float]:
                 ok = bool(lexicon.group_words("concepts", concept) & keys) or w.word in raw
         else:
             groups = {h.name for h in q.synonyms if i in h.words}
+            numeric = groups & NUMERIC
+            if numeric:  # "how much", "how many": only a text that gives a number answers
+                forms = set().union(*(lexicon.group_words("synonyms", g) for g in numeric))
+                if evidence.number_with(forms | w.keys):
+                    got[i] = EVIDENCE
+                continue
             ok = bool(w.keys & keys) or any(
                 lexicon.group_words("synonyms", g) & keys
                 or any(" " in s and s in raw for s in lexicon.group_words("synonyms", g))
@@ -339,16 +372,27 @@ def _is_timezone_question(q: Question) -> bool:
 # -- candidates ----------------------------------------------------------------------------
 
 
-def _mention_weight(m: Mention) -> float:
-    if m.exact and not m.distinctive:  # "Expo", "Yoga": the concept's own word
-        return GENERIC_NAME + 0.5
-    if m.exact:
+def _mention_weight(m: Mention, shared: bool = False) -> float:
+    """How much a record's name counts for each word it accounts for. ``shared``: other
+    records' names hold the same words ("badge pickup" begins three names): they tell
+    nothing apart."""
+    if m.exact and m.distinctive:
         return EXACT_NAME
-    if m.phrase:  # "opening keynote" typed as a run of the name's words
+    if m.exact and len(m.words) > 1 and not shared:  # "Badge pickup at the airport"
+        return EXACT_NAME - 0.5
+    if m.exact:  # "Expo", "Yoga": the concept's own word
+        return GENERIC_NAME + 0.5
+    if m.phrase and not shared:  # "opening keynote" typed as a run of the name's words
         return NAME
     if m.distinctive:
         return GENERIC_NAME + NAME * m.coverage
     return GENERIC_NAME * m.coverage
+
+
+def _mention_rank(m: Mention, shared: bool) -> int:
+    if m.distinctive or (not shared and (m.phrase or (m.exact and len(m.words) > 1))):
+        return 0
+    return 4 if m.exact else 6
 
 
 MAX_EVIDENCE_RECORDS = 60  # a candidate about thousands of sessions reads only some
@@ -393,7 +437,11 @@ def _show_evidence(
                 section = "synonyms" if h in q.synonyms else "concepts"
                 forms |= lexicon.group_words(section, h.name)
     shown = normalize(answer.text)
-    extra = [s for s in c.evidence().sentences_with(forms) if normalize(s) not in shown][:2]
+    extra = [
+        s
+        for s in c.evidence().sentences_with(forms)
+        if normalize(s) not in shown and detect(normalize(s)) == q.language  # in their language
+    ][:2]
     if extra:
         answer.text += "\n" + " ".join(extra)
 
@@ -432,10 +480,14 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
     asks_open = q.has_attribute("hours")
 
     # 1. Records the question names.
+    items_named = [m for m in q.mentions if m.ref.kind == "item"]
     for m in q.mentions:
         kind, key = m.ref.kind, m.ref.key
-        own = {i: _mention_weight(m) for i in m.words}
-        rank = 0 if m.distinctive or (m.phrase and not m.exact) else (4 if m.exact else 6)
+        shared = m.ref.kind == "item" and any(
+            o is not m and (m.phrase or m.words) <= o.words for o in items_named
+        )
+        own = dict.fromkeys(m.words, _mention_weight(m, shared))
+        rank = _mention_rank(m, shared)
         if kind == "item":
             group = groups.get(key, [])
             if group:
@@ -556,11 +608,16 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
     ):
         out += _transport_candidates(q, ctx, {}, [], day, moment, wants_last, cache)
 
-    # 2. What the question's concepts select.
+    # 2. What the question's concepts select. A word that names one thing of a gathering
+    # concept ("yoga", "prayer room") selects the items of that name, or nothing.
     by_topic: dict[str, list] = {}
+    lexicon = state.understanding.lexicon
     for h in q.concepts:
         topic, kind = CONCEPTS[h.name]
-        by_topic.setdefault(topic, []).append((h, kind))
+        if lexicon.is_member(h):
+            by_topic.setdefault("member", []).append((h, kind))
+        else:
+            by_topic.setdefault(topic, []).append((h, kind))
     for topic, hits in by_topic.items():
         words = frozenset().union(*(h.words for h, _ in hits))
         kinds = [k for _, k in hits if k]
@@ -605,6 +662,34 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                     people=True,
                 )
             )
+        elif topic == "member":
+            for h, kind in hits:
+                named = _named_by_words(q, groups, h.words)
+                if named:
+                    out.append(
+                        Candidate(
+                            "schedule",
+                            dict.fromkeys(h.words, CONCEPT),
+                            3,
+                            lambda named=named, kind=kind: schedule.by_kind(
+                                ctx,
+                                named,
+                                [kind],
+                                when,
+                                wants_next=wants_next,
+                                wants_all=wants_all,
+                                venues=places,
+                                intent=kind,
+                            ),
+                            frozenset(i.kind for i in named) | {kind},
+                            _evidence(
+                                cache,
+                                ("member", tuple(i.id for i in named[:MAX_EVIDENCE_RECORDS])),
+                                lambda named=named: _item_texts(ctx, named[:MAX_EVIDENCE_RECORDS]),
+                            ),
+                            people=any(i.speaker for i in named),
+                        )
+                    )
         elif topic == "schedule":
             chosen = _named_by_concepts(q, data, groups, words, kinds)
             out.append(
@@ -718,6 +803,18 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
     return out
 
 
+def _named_by_words(q: Question, groups: dict, words: frozenset[int]) -> list[ScheduleItem]:
+    """Items whose names hold all of the question's words ("yoga" -> "Morning yoga";
+    "prayer room" is not the "Quiet room")."""
+    found = [
+        i
+        for m in q.mentions
+        if m.ref.kind == "item" and words <= m.words
+        for i in groups.get(m.ref.key, [])
+    ]
+    return sorted(set(found), key=lambda i: i.start)
+
+
 def _named_by_concepts(
     q: Question, data: EventData, groups: dict, words: frozenset[int], kinds: list[str]
 ):
@@ -822,6 +919,20 @@ def _transport_candidates(
                 evidence,
             )
         ]
+    if q.origin and not q.destination and q.venues == (q.origin,):  # "from the airport"
+        own = own | {
+            i: _mention_weight(m) for m in q.mentions if m.ref.key == q.origin for i in m.words
+        }
+        return [
+            Candidate(
+                "transport",
+                own,
+                1,
+                lambda: transport.leaving(ctx, q.origin, day, moment, service_kinds),
+                kinds_set,
+                evidence,
+            )
+        ]
     target = q.destination or (q.venues[0] if len(q.venues) == 1 else None)
     if target:
         own = own | {
@@ -861,23 +972,51 @@ def _places_of(q: Question) -> set[int]:
 
 
 def _text_candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
-    """Records whose own text holds the question's otherwise unexplained words."""
+    """Records whose own text holds the question's otherwise unexplained words, or their
+    everyday synonyms ('suitcase' finds the cloakroom's alias 'luggage storage'); a place
+    inside a venue that items name in their where-text ('the main hall')."""
     index = state.understanding.index
+    lexicon = state.understanding.lexicon
     explained = _places_of(q)
-    for group in (q.mentions, q.concepts, q.attributes):
-        for h in group:
-            explained |= h.words
+    for h in (*q.concepts, *q.attributes):
+        explained |= h.words
+    for m in q.mentions:
+        if m.exact or m.distinctive:
+            explained |= m.words
     found: dict = {}
     for i in sorted(q.content - explained):
-        for key in q.words[i].keys:
+        keys = set(q.words[i].keys)
+        for h in q.synonyms:
+            if i in h.words:
+                keys |= {w for w in lexicon.group_words("synonyms", h.name) if " " not in w}
+        for key in keys:
             for ref in index.text_words.get(key, ()):
                 found.setdefault(ref, set()).add(i)
+            for n, _pos in index.by_key.get(key, ()):
+                found.setdefault(index.names[n].ref, set()).add(i)
     out = []
     for ref, words in found.items():
-        render = _render_ref(ctx, q, ref, index.groups)
+        render = _render_place(ctx, q, ref, words, index) or _render_ref(ctx, q, ref, index.groups)
         if render is not None:
             out.append(Candidate("text", dict.fromkeys(words, EVIDENCE), 5, render, matched=True))
     return out
+
+
+def _render_place(ctx: Context, q: Question, ref, words: set[int], index):
+    """'Where is the Main Hall?': a place that items give as their where-text."""
+    if ref.kind != "item":
+        return None
+    wanted = set().union(*(q.words[i].keys for i in words))
+    for item in index.groups.get(ref.key, []):
+        place = {k for tok in normalize(item.where).split() for k in lemmas(tok.strip(",.()"))}
+        if item.where and wanted <= place:
+            there = [
+                i for i in ctx.data.schedule if i.where == item.where and i.venue == item.venue
+            ]
+            return lambda item=item, there=there: venues.place(
+                ctx, item.venue, item.where, there, q.when
+            )
+    return None
 
 
 def _render_ref(ctx: Context, q: Question, ref, groups: dict) -> Callable[[], Answer | None] | None:

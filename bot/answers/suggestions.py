@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from wordfreq import zipf_frequency
+
 from bot.answers.base import Answer, Context
 from bot.models import EventData, ScheduleItem
 from bot.understanding import Question
+from bot.understanding.normalize import normalize
 from bot.understanding.vocabulary import item_group
 
 NOTABLE = ("keynote", "party", "reception", "activity", "expo", "run", "lounge", "sessions")
@@ -36,16 +39,19 @@ class Suggestions:
                     )
                 )
                 break
-        shuttles = [t for t in data.transport if len(t.stops) >= 2]
+        # a service the event runs between two of its venues, shuttles first
+        shuttles = sorted(
+            (t for t in data.transport if len(t.stops) >= 2),
+            key=lambda t: (t.kind not in {"shuttle", "bus"}, t.kind in {"taxi", "rideshare"}),
+        )
         if shuttles:
             s = shuttles[0]
-            service = ctx.name(s, "name")
             out.append(
                 (
                     "transport",
                     ctx.t(
                         "suggest_route",
-                        service=service.lower() if ctx.language == "en" else service,
+                        service=ctx.name(s, "name"),
                         a=ctx.venue_name(s.stops[0]),
                         b=ctx.venue_name(s.stops[1]),
                     ),
@@ -55,6 +61,8 @@ class Suggestions:
         upcoming = [i for i in data.schedule if (i.end or i.start) >= ctx.now] or data.schedule
         for kind in NOTABLE:
             for item in upcoming:
+                if _generic(item.title):  # "When is Talks?" helps nobody
+                    continue
                 if item.kind == kind and item_group(item.kind, item.title) not in seen:
                     seen.add(item_group(item.kind, item.title))
                     out.append((kind, ctx.t("suggest_when", title=_title(ctx, item))))
@@ -101,6 +109,12 @@ class Suggestions:
         return Answer(
             "\n".join(lines), intent="help", suggestions=examples[:3], language=ctx.language
         )
+
+
+def _generic(title: str) -> bool:
+    """A title made only of everyday words ("Talks", "Lunch", "Expo")."""
+    words = normalize(title).split()
+    return len(words) <= 1 and all(zipf_frequency(w, "en") >= 4.0 for w in words)
 
 
 def _title(ctx: Context, record: ScheduleItem | object, field: str = "title") -> str:

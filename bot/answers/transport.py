@@ -175,7 +175,15 @@ def route_answer(
     a, b = ctx.venue_name(origin), ctx.venue_name(destination)
     lines = []
     if route is None:
+        legs = _two_legs(ctx, origin, destination)
+        if legs:
+            return _legs_answer(ctx, legs, day, moment)
         lines.append(ctx.t("route_unknown", a=a, b=b))
+        for venue_id in (origin, destination):  # what the event says of each end
+            venue = ctx.data.venue(venue_id)
+            directions = ctx.text(venue, "directions") if venue else ""
+            if directions:
+                lines.append(f"*{ctx.venue_name(venue_id)}*: {directions}")
     elif route.mode == "walk":
         key = "route_walk" if route.minutes else "route_walk_no_minutes"
         lines.append(ctx.t(key, a=a, b=b, minutes=route.minutes))
@@ -204,6 +212,70 @@ def route_answer(
                 lines.append(ctx.t("service_not_both", name=ctx.name(runs[0], "name"), a=a, b=b))
                 break
     return Answer("\n".join(lines), intent="transport", title=f"{a} → {b}")
+
+
+def _two_legs(ctx: Context, origin: str, destination: str) -> list[Route]:
+    """A way through one place between (the monorail to the station, then a walk), the
+    quickest the event's routes give."""
+    best: list[Route] = []
+    for first in ctx.data.routes:
+        if origin not in (first.origin, first.destination):
+            continue
+        middle = first.destination if first.origin == origin else first.origin
+        second = _route(ctx, middle, destination)
+        if second is None or middle == destination:
+            continue
+        total = (first.minutes or 60) + (second.minutes or 60)
+        if not best or total < sum(r.minutes or 60 for r in best):
+            best = [first, second]
+    return best
+
+
+def _legs_answer(ctx: Context, legs: list[Route], day: date, moment: datetime) -> Answer:
+    lines = []
+    start = (
+        legs[0].origin
+        if legs[0].origin in (legs[1].origin, legs[1].destination)
+        else legs[0].destination
+    )
+    here = legs[0].destination if start == legs[0].origin else legs[0].origin
+    for leg in legs:
+        there = leg.destination if leg.origin == here else leg.origin
+        a, b = ctx.venue_name(here), ctx.venue_name(there)
+        minutes = ctx.t("route_minutes", minutes=leg.minutes) if leg.minutes else ""
+        line = ctx.t("route_mode", a=a, b=b, mode=ctx.t(f"label_{leg.mode}"), minutes=minutes)
+        note = ctx.text(leg, "notes")
+        lines.append(f"{line} {note}".strip())
+        if leg.mode != "walk":
+            serving = _serving(ctx, day, [here, there], [leg.mode])
+            if serving:
+                lines.append(_departures(ctx, serving[0], day, moment))
+        here = there
+    title = f"{ctx.venue_name(legs[0].origin)} → {ctx.venue_name(here)}"
+    return Answer("\n".join(lines), intent="transport", title=title)
+
+
+def leaving(
+    ctx: Context, origin: str, day: date, moment: datetime, kinds: list[str] = ()
+) -> Answer:
+    """'From the airport': the ways the event lists out of a place, and its directions."""
+    venue = ctx.data.venue(origin)
+    name = ctx.venue_name(origin)
+    lines = [f"*{ctx.t('from_place', venue=name)}*"]
+    directions = ctx.text(venue, "directions") if venue else ""
+    if directions:
+        lines.append(directions)
+    for s in _serving(ctx, day, [origin], list(kinds))[:2]:
+        lines.append(_departures(ctx, s, day, moment))
+    for r in ctx.data.routes:
+        if origin in (r.origin, r.destination):
+            other = ctx.venue_name(r.destination if r.origin == origin else r.origin)
+            minutes = ctx.t("route_minutes", minutes=r.minutes) if r.minutes else ""
+            line = ctx.t(
+                "route_mode", a=name, b=other, mode=ctx.t(f"label_{r.mode}"), minutes=minutes
+            )
+            lines.append(f"{line} {ctx.text(r, 'notes')}".strip())
+    return Answer("\n".join(lines[:8]), intent="transport", title=name)
 
 
 def getting_to(

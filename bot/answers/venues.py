@@ -35,3 +35,22 @@ def answer(ctx: Context, venue_ids: tuple[str, ...]) -> Answer | None:
     if not lines:
         return None
     return Answer("\n\n".join(lines), intent="venue", title=ctx.venue_name(venue_ids[0]))
+
+
+def place(ctx: Context, venue_id: str | None, where: str, there: list, when) -> Answer:
+    """A place inside a venue ('Main Hall (3F)'): where it is, and what is on there."""
+    from bot.answers.items import during, window
+
+    name = ctx.venue_name(venue_id)
+    text = ctx.t("place_line", where=where, venue=name) if name else f"*{where}*"
+    if when is not None and (when.phrase or when.part) and not when.is_now:
+        lo, hi = window(ctx, when)
+        shown = during(there, lo, hi)
+    else:
+        shown = [i for i in there if (i.end or i.start) >= ctx.now]
+        if shown:
+            first_day = ctx.local_day(shown[0].start)
+            shown = [i for i in shown if ctx.local_day(i.start) == first_day]
+    if shown:
+        text += "\n" + "\n".join(describe(ctx, i, notes=False) for i in shown[:6])
+    return Answer(text, intent="venue", title=where)

@@ -39,13 +39,19 @@ class Catalog:
     zones: dict[str, str]  # everyday place names for time zones ("east coast")
     greetings: frozenset[str]  # a message that only greets or asks for help
     properties: frozenset[str]  # synonym groups that ask what a record may not say
+    numeric: frozenset[str]  # …of which those only a number answers (a price, a count)
+    kinds: dict[str, tuple[str, ...]]  # words that name a gathering concept itself
+    particles: dict[str, tuple[str, str]]  # "이(가)": ("이", "가"): after a final consonant or not
 
     def t(self, key: str, **values: object) -> str:
         """A sentence in this language, filled in; English when this catalog lacks it."""
         template = self.messages.get(key)
         if template is None:
             template = catalog(DEFAULT).messages[key]
-        return template.format(**values) if values else template
+        if not values:
+            return template
+        text = _DOUBLE_STOP.sub(".", template.format(**values))  # "…while stocks last.."
+        return _particles(text, self.particles) if self.particles else text
 
 
 @cache
@@ -73,6 +79,9 @@ def catalog(code: str) -> Catalog:
         zones=doc.get("zones", {}),
         greetings=frozenset(doc.get("greetings", {}).get("words", [])),
         properties=frozenset(doc.get("properties", {}).get("names", [])),
+        numeric=frozenset(doc.get("properties", {}).get("numeric", [])),
+        kinds={k: tuple(v) for k, v in doc.get("kinds", {}).items()},
+        particles={k: tuple(v) for k, v in doc.get("particles", {}).items()},
     )
 
 
@@ -86,3 +95,30 @@ def detect(text: str) -> str:
         if cat.script is not None and cat.script.search(text):
             return cat.code
     return DEFAULT
+
+
+_DOUBLE_STOP = re.compile(r"(?<![.])[.]{2}(?![.])|(?<=[?!])[.]")
+_HANGUL_SYLLABLES = (0xAC00, 0xD7A3)
+
+
+def _particles(text: str, forms: dict[str, tuple[str, str]]) -> str:
+    """A Korean particle that depends on the word before it: 이(가) after a name becomes 이
+    when the name ends in a final consonant (행사이 -> no: 빙고가, 점심이). After a word
+    that is not Hangul (an English name) the written choice stays."""
+    for written, (after_consonant, after_vowel) in forms.items():
+        if written not in text:
+            continue
+        out, last = [], 0
+        for m in re.finditer(re.escape(written), text):
+            before = text[: m.start()].rstrip("*_`')]\" ")
+            ch = before[-1:] if before else ""
+            if ch and _HANGUL_SYLLABLES[0] <= ord(ch) <= _HANGUL_SYLLABLES[1]:
+                batchim = (ord(ch) - _HANGUL_SYLLABLES[0]) % 28 != 0
+                choice = after_consonant if batchim else after_vowel
+            else:
+                choice = written
+            out.append(text[last : m.start()] + choice)
+            last = m.end()
+        out.append(text[last:])
+        text = "".join(out)
+    return text

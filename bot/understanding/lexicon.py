@@ -90,6 +90,14 @@ class Lexicon:
         self.synonyms = self._entries("synonyms")
         self._groups: dict[tuple[str, str], frozenset[str]] = {}
         self._indexes: dict[str, _Index] = {}
+        # gathering concepts (activity, facility…) and the words that name them as a kind
+        self.kind_words: dict[str, set[str]] = {}
+        for cat in catalogs():
+            for name, words in cat.kinds.items():
+                forms = self.kind_words.setdefault(name, set())
+                for w in words:
+                    forms.add(normalize(w))
+                    forms |= lemmas(normalize(w))
         self.words: set[str] = set()  # every word any entry uses, for typo repair
         for entry in self.concepts + self.attributes + self.synonyms:
             self.words.update(entry.words)
@@ -115,6 +123,12 @@ class Lexicon:
                     found |= e.keys or {e.text}
             self._groups[key] = frozenset(found)
         return self._groups[key]
+
+    def is_member(self, hit: Hit) -> bool:
+        """A word that names one thing within a gathering concept ("yoga" within
+        activities, "prayer room" within facilities), not the kind itself."""
+        forms = self.kind_words.get(hit.name)
+        return forms is not None and hit.phrase not in forms and not (lemmas(hit.phrase) & forms)
 
     def concept_hits(self, text: str, words: list[Word]) -> list[Hit]:
         return self._index("concepts").match(words)

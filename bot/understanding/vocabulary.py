@@ -192,7 +192,8 @@ class EventIndex:
 
     def find(self, words: list[Word]) -> list[Mention]:
         """The records a question's words name, best first."""
-        hits: dict[int, dict[int, int]] = defaultdict(dict)  # name -> token pos -> word index
+        # name -> token position -> every question word that matches it
+        hits: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
         plain: list[int] = []
         for i, w in enumerate(words):
             if w.word in self.plain:  # "the", "of": looked up only inside names found otherwise
@@ -200,32 +201,34 @@ class EventIndex:
                 continue
             for key in w.keys:
                 for n, pos in self.by_key.get(key, ()):
-                    hits[n].setdefault(pos, i)
+                    if i not in hits[n][pos]:
+                        hits[n][pos].append(i)
         for i in range(len(words) - 1):  # "re play" typed apart, "replay" in the data
             joined = words[i].word + words[i + 1].word
             for n, pos in self.by_key.get(joined, ()):
                 if len(self.names[n].tokens) == 1:
-                    hits[n].setdefault(pos, i)
-                    hits[n][-1] = i + 1  # the second word is explained too
+                    hits[n][pos].append(i)
+                    hits[n][-1].append(i + 1)  # the second word is explained too
         korean = [(i, w) for i, w in enumerate(words) if w.language != "en"]
         if korean:
             for n, pos in self.korean:
                 token = self.names[n].tokens[pos]
                 for i, w in korean:
                     if _korean_match(token, w):
-                        hits[n].setdefault(pos, i)
+                        hits[n][pos].append(i)
         if plain:  # "the" in "The Venetian": the whole name, in order
-            for n, matched in hits.items():
+            for n, options in hits.items():
                 name = self.names[n]
                 for pos, tok in enumerate(name.tokens):
-                    if pos not in matched and tok in self.plain:
-                        for i in plain:
-                            if words[i].word == tok or tok in words[i].keys:
-                                matched[pos] = i
-                                break
+                    if pos not in options and tok in self.plain:
+                        options[pos] = [
+                            i for i in plain if words[i].word == tok or tok in words[i].keys
+                        ]
+                        if not options[pos]:
+                            del options[pos]
         mentions: dict[Ref, Mention] = {}
-        for n, matched in hits.items():
-            mention = self._mention(n, matched, words)
+        for n, options in hits.items():
+            mention = self._mention(n, _align(options), words)
             if mention is None:
                 continue
             best = mentions.get(mention.ref)
@@ -272,6 +275,28 @@ def _korean_match(token: str, word: Word) -> bool:
     return len(word.word) >= 2 and word.word in token and len(word.word) * 2 >= len(token)
 
 
+def _align(options: dict[int, list[int]]) -> dict[int, int]:
+    """One question word for each matched name word, keeping the name's words together where
+    the question does ("Hotel Mizuki Shiodome" in "hotel shuttle from hotel mizuki…")."""
+    chosen: dict[int, int] = {}
+    if -1 in options:
+        chosen[-1] = options[-1][0]
+    positions = sorted(p for p in options if p >= 0)
+    for n, pos in enumerate(positions):
+        ahead = positions[n + 1] if n + 1 < len(positions) else None
+        best = options[pos][0]
+        for i in options[pos]:
+            before = chosen.get(pos - 1)
+            if before is not None and i == before + 1:
+                best = i
+                break
+            if ahead == pos + 1 and i + 1 in options[ahead]:
+                best = i
+                break
+        chosen[pos] = best
+    return chosen
+
+
 def _runs(matched: dict[int, int]) -> frozenset[int]:
     """Question words matched as a run of two or more consecutive name words, in order."""
     pairs = sorted((pos, i) for pos, i in matched.items() if pos >= 0)
@@ -285,6 +310,8 @@ def _runs(matched: dict[int, int]) -> frozenset[int]:
 def _merge(a: Mention, b: Mention) -> Mention:
     """Two names of one record found in a question ("Women in Tech", "Women in Tech
     Meetup"): the record accounts for the words of both."""
+    if a.exact != b.exact:  # the whole name typed: a stray word of an alias adds nothing
+        return a if a.exact else b
     best = a if (a.exact, a.coverage) >= (b.exact, b.coverage) else b
     return Mention(
         best.ref,

@@ -110,22 +110,27 @@ def by_kind(
     return Answer("\n".join(lines), intent=intent)
 
 
-LONG = timedelta(hours=6)  # desks and rooms open all day: listed after what happens
+# Desks and rooms open for hours, and anything open all day: named after what happens.
+DESKS = {"facility", "help", "lounge", "badge"}
+DESK_HOURS, ALL_DAY_HOURS = timedelta(hours=3), timedelta(hours=10)
 
 
 def _rank(item: ScheduleItem) -> tuple[bool, int]:
-    long = item.end is not None and item.end - item.start >= LONG
-    return long, KIND_RANK.index(item.kind) if item.kind in KIND_RANK else len(KIND_RANK)
+    length = (item.end - item.start) if item.end else timedelta(0)
+    open_long = length >= ALL_DAY_HOURS or (item.kind in DESKS and length >= DESK_HOURS)
+    return open_long, KIND_RANK.index(item.kind) if item.kind in KIND_RANK else len(KIND_RANK)
 
 
 def highlights(ctx: Context, items: list[ScheduleItem]) -> list[str]:
-    """The most notable first, the same thing in several places on one line, at most
-    MAX_LISTED lines and a count of the rest: on a day of 500 sessions nobody reads 500
-    lines on a phone."""
+    """What happens first, in time order, the same thing in several places on one line, at
+    most MAX_LISTED lines and a count of the rest (on a day of 500 sessions nobody reads 500
+    lines on a phone); desks and rooms open all day go last, by name only."""
     grouped: dict[tuple, list[ScheduleItem]] = defaultdict(list)
     for i in items:
         grouped[(i.kind, i.title, i.start, i.end)].append(i)
-    ranked = sorted(grouped.values(), key=lambda g: (_rank(g[0]), g[0].start))
+    happening = [g for g in grouped.values() if not _rank(g[0])[0]]
+    open_long = [g for g in grouped.values() if _rank(g[0])[0]]
+    ranked = sorted(happening, key=lambda g: (_rank(g[0]), g[0].start))
     shown = sorted(ranked[:MAX_LISTED], key=lambda g: g[0].start)
     lines = []
     for group in shown:
@@ -139,6 +144,14 @@ def highlights(ctx: Context, items: list[ScheduleItem]) -> list[str]:
     rest = ranked[MAX_LISTED:]
     if rest:
         lines.append(ctx.t("and_more", count=len(rest)))
+    if open_long and lines:
+        names = list(
+            dict.fromkeys(ctx.name(g[0]) for g in sorted(open_long, key=lambda g: _rank(g[0])))
+        )
+        lines.append(ctx.t("also_open", names=ctx.join(names[:8])))
+    elif open_long:  # nothing but desks: show them in full
+        for group in sorted(open_long, key=lambda g: g[0].start)[:MAX_LISTED]:
+            lines.append(item_answers.describe(ctx, group[0], notes=False))
     return lines
 
 

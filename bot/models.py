@@ -152,6 +152,7 @@ class ScheduleItem:
     topics: tuple[str, ...] = ()  # the catalog's tags: topics, services, areas, roles
     abstract: str = ""
     reservable: bool = False
+    day: date | None = None  # a session's day when its time is not announced yet
 
     @property
     def series(self) -> str:

@@ -19,7 +19,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.answers import faq, items, meals, schedule, swag, timezones, transport, venues
+from bot.answers import (
+    faq,
+    items,
+    meals,
+    schedule,
+    sessions,
+    swag,
+    timezones,
+    transport,
+    venues,
+)
 from bot.answers.base import Answer, Context
 from bot.answers.suggestions import Suggestions
 from bot.lang import catalog, catalogs, detect
@@ -100,6 +110,7 @@ class _State:
     understanding: Understanding
     faq: faq.FaqIndex
     suggestions: Suggestions
+    sessions: sessions.SessionIndex
     evidence: dict = field(default_factory=dict)  # candidates' own text, read once
 
 
@@ -123,7 +134,14 @@ class Concierge:
             self._lexicon = Lexicon()
         understanding = Understanding(data, self._lexicon)
         index = faq.FaqIndex(data.faq, self._lexicon, understanding.reader)
-        self._state = _State(revision, data, understanding, index, Suggestions(data))
+        self._state = _State(
+            revision,
+            data,
+            understanding,
+            index,
+            Suggestions(data),
+            sessions.SessionIndex(data, understanding.index),
+        )
         return self._state
 
     def suggestions(self, language: str = "en", limit: int = 3) -> list[str]:
@@ -397,6 +415,7 @@ def _item_texts(ctx: Context, group: list[ScheduleItem]) -> list[str]:
     texts = []
     for i in group:
         texts += [i.title, i.notes, i.where, i.speaker, ctx.venue_name(i.venue), *i.aliases]
+        texts += [i.code, i.format, i.level, *i.topics, i.abstract]
         texts += [v for t in i.translations.values() for v in t.values()]
         for s in ctx.data.speakers:
             if s.id in i.speakers:
@@ -424,10 +443,19 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
     asks_open = q.has_attribute("hours")
 
     # 1. Records the question names.
+    partial_sessions = 0
     for m in q.mentions:
         kind, key = m.ref.kind, m.ref.key
         own = {i: _mention_weight(m) for i in m.words}
         rank = 0 if m.distinctive else (4 if m.exact else 6)
+        if kind == "item" and key in state.sessions.groups:
+            # A catalog holds thousands of titles sharing words: only the best few of the
+            # sessions a question names in part are worth weighing.
+            if not m.exact and (not m.distinctive or partial_sessions >= MAX_PARTIAL_SESSIONS):
+                continue
+            partial_sessions += not m.exact
+            out.append(_session_candidate(q, ctx, state, key, own, rank))
+            continue
         if kind == "item":
             group = groups.get(key, [])
             if group:
@@ -545,6 +573,9 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
         and not any(CONCEPTS[h.name][0] == "transport" for h in q.concepts)
     ):
         out += _transport_candidates(q, ctx, {}, [], day, moment, wants_last, cache)
+
+    if state.sessions:
+        out.extend(_session_list_candidates(q, ctx, state, places, wants_next))
 
     # 2. What the question's concepts select.
     by_topic: dict[str, list] = {}
@@ -703,6 +734,150 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
     if not any(c.rank < 6 for c in out):
         out.extend(_text_candidates(q, ctx, state))
     return out
+
+
+MAX_PARTIAL_SESSIONS = 12
+
+
+def _session_candidate(
+    q: Question, ctx: Context, state: _State, group: str, own: dict[int, float], rank: int
+) -> Candidate:
+    """One session of a catalog named by its code or title: every occurrence of it."""
+    occurrences = state.sessions.occurrences(group)
+    u = state.understanding
+    # What its answer always says (whether it repeats; for reserved seats, the walk-up
+    # advice) answers "is there a repeat of X?" and "when do I line up for X?" better than
+    # the FAQ alone does.
+    advice = state.sessions.advice(ctx.data, u.lexicon, u.reader)
+    reserved = any(i.reservable for i in occurrences)
+    said = {"repeat"} | ({sessions.WALKUP} if reserved and advice else set())
+    own = own | {i: NAME for h in q.synonyms if h.name in said for i in h.words}
+
+    def render() -> Answer:
+        return sessions.answer(ctx, q, occurrences, advice)
+
+    def evidence() -> Evidence:
+        key = ("session", group)
+        if key not in state.evidence:
+            texts = _item_texts(ctx, occurrences)
+            # The answer always says whether it repeats and whether seats are reserved, and
+            # gives the walk-up advice for reserved seats: the words that ask for those.
+            extra = ["repeat"] + (["reserve", sessions.WALKUP] if reserved else [])
+            words = [" ".join(u.lexicon.group_words("synonyms", g)) for g in extra]
+            state.evidence[key] = _read_evidence(texts, words)
+        return state.evidence[key]
+
+    return Candidate(
+        "schedule",
+        own,
+        rank,
+        render,
+        frozenset(i.kind for i in occurrences),
+        evidence,
+        people=any(i.speakers or i.speaker for i in occurrences),
+    )
+
+
+def _session_list_candidates(
+    q: Question, ctx: Context, state: _State, places: tuple[str, ...], wants_next: bool
+) -> list[Candidate]:
+    """Sessions by topic, format, level or speaker ('300-level workshops on Wednesday',
+    'kubernetes sessions tomorrow morning', 'Jane Doe's talks'), at a place and a time."""
+    index = state.sessions
+    facets = sessions.Facets()
+    topics: dict[frozenset[int], set[str]] = {}
+    for m in q.mentions:
+        kind, key = m.ref.kind, m.ref.key
+        if kind not in {"topic", "format", "level", "speaker"}:
+            continue
+        if not (m.exact or m.distinctive):
+            continue  # "session" inside "Breakout session" selects nothing
+        if kind == "topic" and not m.exact and m.coverage < 0.5:
+            continue
+        if kind == "topic":
+            topics.setdefault(m.words, set()).update(index.by_topic.get(key, set()))
+        elif kind == "format":
+            facets.formats.add(key)
+        elif kind == "level":
+            facets.levels.add(key)
+        elif any(key in i.speakers for i in index.sessions):
+            facets.speakers.add(key)
+        else:
+            continue
+        for i in m.words:
+            facets.words[i] = max(facets.words.get(i, 0.0), _mention_weight(m))
+    facets.topics = list(topics.values())
+    concept = [h for h in q.concepts if CONCEPTS[h.name] == ("schedule", "sessions")]
+    if not (facets or facets.speakers or concept):
+        return []
+    # Any other word the question leans on ("kubernetes sessions"): sessions whose title,
+    # tags or abstract use it. Not words that ask for a fact (seats, price), nor words a
+    # whole title or code explains (that is one session, answered on its own).
+    u = state.understanding
+    explained = set(facets.words) | _places_of(q)
+    for group in (q.concepts, q.attributes):
+        for h in group:
+            explained |= h.words
+    for m in q.mentions:
+        if m.exact and m.ref.kind in {"item", "speaker", "venue", "service", "swag", "meal"}:
+            explained |= m.words
+    properties = frozenset().union(*(c.properties for c in catalogs()))
+    asks = {i for h in q.synonyms if h.name in properties for i in h.words}
+    weights = {i: _mention_weight(m) for m in reversed(q.mentions) for i in m.words}
+    for i in sorted(q.content - explained - asks):
+        found = index.with_word(q.words[i].keys)
+        if not found:
+            continue
+        facets.text.append(found)
+        facets.text_words.append(q.words[i].typed)
+        facets.words[i] = max(EVIDENCE + 0.5, weights.get(i, 0.0))
+    if not facets and not (concept and (facets.speakers or q.venues or q.when)):
+        return []
+    own = dict(facets.words)
+    for h in concept:
+        own.update(dict.fromkeys(h.words, CONCEPT))
+
+    def render() -> Answer:
+        chosen = sessions.select(ctx, index, facets, q.when, places, wants_next=wants_next)
+        if len(chosen) == 1:
+            advice = index.advice(ctx.data, u.lexicon, u.reader)
+            return sessions.answer(ctx, q, index.occurrences(_group(chosen[0])), advice)
+        what = sessions.describe_facets(ctx, index, facets, q, places)
+        when = sessions.when_words(ctx, q.when)
+        if when:
+            what = f"{what} ({when})" if what else when
+        others = None
+        if not chosen and q.when is not None:  # none then: say when there are some
+            others = sessions.select(ctx, index, facets, None, places)
+        return sessions.listing(ctx, chosen, what or ctx.t("label_sessions"), 0, others)
+
+    return [
+        Candidate(
+            "schedule",
+            own,
+            0,
+            render,
+            frozenset({"sessions"}),
+            people=bool(facets.speakers) or any(i.speakers for i in index.sessions[:1]),
+            bonus=0.1,  # over the speaker's or the kind's own list: it pages, with buttons
+        )
+    ]
+
+
+def _group(item: ScheduleItem) -> str:
+    from bot.understanding.vocabulary import item_group
+
+    return item_group(item.kind, item.title)
+
+
+def _read_evidence(texts: list[str], words: list[str]) -> Evidence:
+    """Evidence from a record's texts, plus words it answers for that it does not show."""
+    written = [t for t in texts if t]
+    raw = " ".join(normalize(t) for t in [*written, *words])
+    keys: set[str] = set()
+    for tok in raw.replace(",", " ").replace(".", " ").split():
+        keys |= lemmas(tok.strip(";:!?()'\""))
+    return Evidence(keys, raw, written)
 
 
 def _named_by_concepts(

@@ -32,7 +32,9 @@ from bot.understanding.normalize import normalize
 CSV_COLUMNS = ("code", "title", "start", "end", "venue", "room", "type", "level", "topics",
                "speakers")  # fmt: skip
 CSV_REQUIRED = ("code", "title")
-TAG_FIELDS = ("topics", "services", "areasOfInterest", "roles", "features")
+# The catalog's tag lists, all found the same way ("serverless sessions", "hands-on
+# workshops", "sessions for data engineers"); the sponsor's name is a tag too.
+TAG_FIELDS = ("topics", "services", "areasOfInterest", "roles", "features", "industry", "sponsor")
 _LIST_SEPARATORS = re.compile(r"\s*[;|]\s*")
 _MAX_LENGTH = 24 * 60  # minutes: a session longer than a day is a typo
 
@@ -81,11 +83,12 @@ class _Reader:
         self.speakers: dict[str, Speaker] = {}
         self.items: dict[str, tuple[str, ScheduleItem]] = {}  # id -> (where, item)
 
-    def speaker(self, name: str) -> str:
-        """The id of a speaker by name: the event's own when it knows them, else a new one."""
+    def speaker(self, name: str, role: str = "") -> str:
+        """The id of a speaker by name: the event's own when it knows them, else a new one
+        (with their job title and company as their role)."""
         key = _person_key(name)
         if key not in self.speaker_ids:
-            speaker = Speaker(slug(name), name.strip(), source=self.file)
+            speaker = Speaker(slug(name), name.strip(), role=role, source=self.file)
             self.speaker_ids[key] = speaker.id
             self.speakers[speaker.id] = speaker
         return self.speaker_ids[key]
@@ -161,12 +164,14 @@ class _Reader:
         speakers: tuple[str, ...],
         abstract: str = "",
         reservable: bool = False,
+        day: date | None = None,
+        roles: dict[str, str] | None = None,
     ) -> ScheduleItem:
         if not title and not code:
             raise LoadError(self.file, where, "title", "is empty: every session needs a title")
         venue_id, room_text = self.place(venue, room)
-        ids = tuple(dict.fromkeys(self.speaker(s) for s in speakers if s.strip()))
-        names = [s.strip() for s in speakers if s.strip()]
+        names = list(dict.fromkeys(s.strip() for s in speakers if s.strip()))
+        ids = tuple(dict.fromkeys(self.speaker(s, (roles or {}).get(s, "")) for s in names))
         # Without a code, the title and start keep the id stable across loads.
         key = code or (f"{title}-{start:%Y%m%dT%H%M}" if start else f"{title}-tba")
         return ScheduleItem(
@@ -175,7 +180,7 @@ class _Reader:
             title=title or code,
             start=start,
             end=end,
-            speaker=", ".join(dict.fromkeys(names)),
+            speaker=", ".join(names),
             venue=venue_id,
             where=room_text,
             source=f"{self.file}:{where}",
@@ -186,6 +191,7 @@ class _Reader:
             topics=tuple(dict.fromkeys(t for t in tags if t)),
             abstract=abstract,
             reservable=reservable,
+            day=day if start is None else None,
         )
 
 
@@ -220,7 +226,7 @@ def read_catalog_json(
         code = _text(file, where, record, "abbreviation")
         if code:
             where = f"record {n} ({code})"
-        start, end = _session_time(file, where, record.get("sessionTime"), reader.zone)
+        start, end, day = _session_time(file, where, record.get("sessionTime"), reader.zone)
         tags: list[str] = []
         for field in TAG_FIELDS:
             tags += _names(file, where, record, field)
@@ -240,9 +246,23 @@ def read_catalog_json(
                 speakers=tuple(_names(file, where, record, "speakers")),
                 abstract=_text(file, where, record, "abstract"),
                 reservable=_flag(file, where, record, "isReservable"),
+                day=day,
+                roles=_roles(record.get("speakers")),
             ),
         )
     return reader.data()
+
+
+def _roles(value: Any) -> dict[str, str]:
+    """Speakers' job titles and companies ({"name", "jobTitle", "company"}), when given."""
+    roles = {}
+    for s in value if isinstance(value, list) else []:
+        if isinstance(s, dict) and isinstance(s.get("name"), str):
+            parts = [s.get(k) for k in ("jobTitle", "company")]
+            role = ", ".join(" ".join(p.split()) for p in parts if isinstance(p, str) and p.strip())
+            if role:
+                roles[s["name"].strip()] = role
+    return roles
 
 
 def _read_text(file: str) -> str:
@@ -291,10 +311,13 @@ def _text(file: str, where: str, record: dict, field: str) -> str:
 
 
 def _names(file: str, where: str, record: dict, field: str) -> list[str]:
-    """A list of names: ["Serverless", …], [{"name": "Jane Doe"}, …], or one string."""
+    """A list of names: ["Serverless", …], [{"name": "Jane Doe"}, …], one object with a
+    name, or one string."""
     value = record.get(field)
     if value is None:
         return []
+    if isinstance(value, dict):
+        value = [value]
     if isinstance(value, str):
         return [p for p in _LIST_SEPARATORS.split(value.strip()) if p]
     if not isinstance(value, list):
@@ -325,11 +348,11 @@ def _flag(file: str, where: str, record: dict, field: str) -> bool:
 
 def _session_time(
     file: str, where: str, value: Any, zone: ZoneInfo
-) -> tuple[datetime | None, datetime | None]:
+) -> tuple[datetime | None, datetime | None, date | None]:
     """sessionTime {date, time, length}: a start and end in the event's zone, or no start
-    when the time is not set yet (no date or no time)."""
+    when the time is not set yet (then the day, if that is known)."""
     if value is None:
-        return None, None
+        return None, None, None
     if not isinstance(value, dict):
         raise LoadError(file, where, "sessionTime", f"is {_kind(value)}; expected an object")
     raw_day, raw_time = value.get("date"), value.get("time")
@@ -343,9 +366,9 @@ def _session_time(
         raise LoadError(file, where, "sessionTime.time", str(exc)) from None
     minutes = _length(file, where, value.get("length"))
     if day is None or clock is None:
-        return None, None
+        return None, None, day
     start = datetime.combine(day, clock, tzinfo=zone)
-    return start, (start + timedelta(minutes=minutes)) if minutes else None
+    return start, (start + timedelta(minutes=minutes)) if minutes else None, None
 
 
 def _length(file: str, where: str, value: Any) -> int | None:
@@ -399,7 +422,7 @@ def read_catalog_csv(
             i = columns.get(column)
             return " ".join(row[i].split()) if i is not None and i < len(row) else ""
 
-        start, end = _csv_times(file, where, cell("start"), cell("end"), reader.zone)
+        start, end, day = _csv_times(file, where, cell("start"), cell("end"), reader.zone)
         reservable = _flag(file, where, {"reservable": cell("reservable")}, "reservable")
         reader.add(
             where,
@@ -417,6 +440,7 @@ def read_catalog_csv(
                 speakers=tuple(p for p in _LIST_SEPARATORS.split(cell("speakers")) if p),
                 abstract=cell("abstract"),
                 reservable=reservable,
+                day=day,
             ),
         )
     return reader.data()
@@ -424,17 +448,22 @@ def read_catalog_csv(
 
 def _csv_times(
     file: str, where: str, start_text: str, end_text: str, zone: ZoneInfo
-) -> tuple[datetime | None, datetime | None]:
+) -> tuple[datetime | None, datetime | None, date | None]:
     """'2023-11-28 10:30' (or with a T); an end as a date and time or a time of day; an
-    empty start is a time not announced yet."""
+    empty start, or a day without a time, is a time not announced yet."""
     if not start_text:
-        return None, None
+        return None, None, None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", start_text):
+        try:
+            return None, None, parse_day(start_text)
+        except ValueError as exc:
+            raise LoadError(file, where, "start", str(exc)) from None
     try:
         start = parse_moment(start_text.replace(" ", "T", 1), zone)
     except ValueError as exc:
         raise LoadError(file, where, "start", str(exc)) from None
     if not end_text:
-        return start, None
+        return start, None, None
     try:
         if re.fullmatch(r"\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?", end_text, re.I):
             end = datetime.combine(start.date(), parse_clock(end_text), tzinfo=zone)
@@ -444,4 +473,4 @@ def _csv_times(
         raise LoadError(file, where, "end", str(exc)) from None
     if end <= start:
         raise LoadError(file, where, "end", f"'{end_text}' is not after the start")
-    return start, end
+    return start, end, None

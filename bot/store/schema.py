@@ -189,7 +189,7 @@ MIGRATIONS: list[str] = [
         speakers TEXT NOT NULL DEFAULT '[]', translations TEXT NOT NULL DEFAULT '{}',
         code TEXT NOT NULL DEFAULT '', format TEXT NOT NULL DEFAULT '',
         level TEXT NOT NULL DEFAULT '', topics TEXT NOT NULL DEFAULT '[]',
-        abstract TEXT NOT NULL DEFAULT '', reservable INTEGER NOT NULL DEFAULT 0
+        abstract TEXT NOT NULL DEFAULT '', reservable INTEGER NOT NULL DEFAULT 0, day TEXT
     );
     INSERT INTO schedule_v8 (id, kind, title, start, "end", speaker, venue, "where", notes,
         remind, channels, source, aliases, speakers, translations)

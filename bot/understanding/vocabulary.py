@@ -28,7 +28,8 @@ _WORD = re.compile(r"\w+")
 @dataclass(frozen=True)
 class Ref:
     """What a name names: ('venue', id), ('item', group), ('swag', id), ('service', id),
-    ('meal', kind), ('speaker', id)."""
+    ('meal', kind), ('speaker', id); for sessions of a catalog also ('topic', tag),
+    ('format', format) and ('level', level), each keyed by its normalized text."""
 
     kind: str
     key: str
@@ -76,6 +77,11 @@ class EventIndex:
         self.groups: dict[str, list[ScheduleItem]] = defaultdict(list)  # in time order
         for i in data.schedule:
             self.groups[item_group(i.kind, i.title)].append(i)
+        # Sessions whose time is not announced yet: named like any item, kept apart because
+        # everything that walks ``groups`` relies on a start.
+        self.unscheduled: dict[str, list[ScheduleItem]] = defaultdict(list)
+        for i in data.unscheduled:
+            self.unscheduled[item_group(i.kind, i.title)].append(i)
         self._add_names(data)
         self._weigh()
         # Words of venue names ("Venetian") are places inside other names; a word that is a
@@ -122,9 +128,10 @@ class EventIndex:
 
         for v in data.venues:
             self._add(Ref("venue", v.id), [v.name, *v.aliases, *translated(v, "name")])
-        for i in data.schedule:
+        for i in [*data.schedule, *data.unscheduled]:
             ref = Ref("item", item_group(i.kind, i.title))
             self._add(ref, [i.title, *i.aliases, *translated(i, "title")])
+        self._add_sessions(data)
         for s in data.swag:
             self._add(Ref("swag", s.id.split("@")[0]), [s.item, *s.aliases, *translated(s, "item")])
         for t in data.transport:
@@ -135,6 +142,28 @@ class EventIndex:
         for p in data.speakers:
             self._add(Ref("speaker", p.id), [p.name, *p.aliases, *translated(p, "name")])
             self._add(Ref("speaker", p.id), [p.role, *translated(p, "role")], role=True)
+
+    def _add_sessions(self, data: EventData) -> None:
+        """A catalog's codes (with and without the repeat suffix: "DOP321", "DOP321-R"),
+        tags, formats and levels ("300 - Advanced" by its number and its word too)."""
+        seen: set[tuple[str, str]] = set()
+
+        def add(ref: Ref, *texts: str) -> None:
+            for text in texts:
+                if text and (ref.key, text) not in seen:
+                    seen.add((ref.key, text))
+                    self._add(ref, [text])
+
+        for i in [*data.schedule, *data.unscheduled]:
+            if not i.code:
+                continue
+            add(Ref("item", item_group(i.kind, i.title)), i.code, i.series)
+            for tag in i.topics:
+                add(Ref("topic", normalize(tag)), tag)
+            if i.format:
+                add(Ref("format", normalize(i.format)), i.format)
+            if i.level:
+                add(Ref("level", normalize(i.level)), i.level, *_WORD.findall(i.level))
 
     def _weigh(self) -> None:
         refs_with: dict[str, set[Ref]] = defaultdict(set)
@@ -243,7 +272,10 @@ class EventIndex:
         )
         # "Badge pickup at The Venetian": in any name but a venue's, the venue is a place
         ordinary = self.ordinary if name.ref.kind == "venue" else self.ordinary_or_venue
-        distinctive = any(name.tokens[p] not in ordinary for p in positions)
+        # A bare number ("3" of "3 PM") tells nothing apart: "Terminal 3" is not named by it.
+        distinctive = any(
+            name.tokens[p] not in ordinary and not name.tokens[p].isdigit() for p in positions
+        )
         if all(name.tokens[p] in self.plain for p in positions):
             return None  # "the", "of": names nothing
         start = words[indices[0]].start

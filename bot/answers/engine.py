@@ -454,6 +454,8 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
             if not m.exact and (not m.distinctive or partial_sessions >= MAX_PARTIAL_SESSIONS):
                 continue
             partial_sessions += not m.exact
+            if not m.exact:  # "on" inside "Java on AWS Lambda" is no evidence of it
+                own = {i: w for i, w in own.items() if i in q.content}
             out.append(_session_candidate(q, ctx, state, key, own, rank))
             continue
         if kind == "item":
@@ -786,14 +788,22 @@ def _session_list_candidates(
     index = state.sessions
     facets = sessions.Facets()
     topics: dict[frozenset[int], set[str]] = {}
+    best: dict[int, tuple[bool, float]] = {}  # per word: the best tag that names it
+    for m in q.mentions:
+        if m.ref.kind == "topic":
+            for i in m.words:
+                best[i] = max(best.get(i, (False, 0.0)), (m.exact, m.coverage))
     for m in q.mentions:
         kind, key = m.ref.kind, m.ref.key
-        if kind not in {"topic", "format", "level", "speaker"}:
-            continue
+        if kind not in {"topic", "format", "level", "speaker"} or m.role:
+            continue  # a speaker's job title ("VP of Engineering") selects no sessions
         if not (m.exact or m.distinctive):
             continue  # "session" inside "Breakout session" selects nothing
-        if kind == "topic" and not m.exact and m.coverage < 0.5:
-            continue
+        if kind == "topic" and (
+            (not m.exact and m.coverage < 0.6)
+            or any(best[i] > (m.exact, m.coverage) for i in m.words)
+        ):
+            continue  # "Amazon S3 Glacier" when the question says "Amazon S3"
         if kind == "topic":
             topics.setdefault(m.words, set()).update(index.by_topic.get(key, set()))
         elif kind == "format":
@@ -808,7 +818,9 @@ def _session_list_candidates(
             facets.words[i] = max(facets.words.get(i, 0.0), _mention_weight(m))
     facets.topics = list(topics.values())
     concept = [h for h in q.concepts if CONCEPTS[h.name] == ("schedule", "sessions")]
-    if not (facets or facets.speakers or concept):
+    # "anything at Wynn tomorrow at 1pm?": a place and a time, and nothing else asked for.
+    place_and_time = bool(q.venues and q.when and q.when.phrase and not q.concepts)
+    if not (facets or facets.speakers or concept or place_and_time):
         return []
     # Any other word the question leans on ("kubernetes sessions"): sessions whose title,
     # tags or abstract use it. Not words that ask for a fact (seats, price), nor words a
@@ -831,14 +843,23 @@ def _session_list_candidates(
         facets.text.append(found)
         facets.text_words.append(q.words[i].typed)
         facets.words[i] = max(EVIDENCE + 0.5, weights.get(i, 0.0))
-    if not facets and not (concept and (facets.speakers or q.venues or q.when)):
+    if not (facets or place_and_time or (concept and (facets.speakers or q.venues or q.when))):
         return []
     own = dict(facets.words)
     for h in concept:
         own.update(dict.fromkeys(h.words, CONCEPT))
+    own.update(dict.fromkeys(q.time_words, ATTRIBUTE))  # it lists what is on then
 
     def render() -> Answer:
-        chosen = sessions.select(ctx, index, facets, q.when, places, wants_next=wants_next)
+        chosen = sessions.select(
+            ctx,
+            index,
+            facets,
+            q.when,
+            places,
+            wants_next=wants_next,
+            starting=q.has_attribute("starting"),
+        )
         if len(chosen) == 1:
             advice = index.advice(ctx.data, u.lexicon, u.reader)
             return sessions.answer(ctx, q, index.occurrences(_group(chosen[0])), advice)

@@ -24,6 +24,7 @@ from bot.understanding.vocabulary import EventIndex, item_group
 from bot.understanding.words import WordReader, lemmas
 
 PAGE = 5  # sessions a list shows at once; Slack pages through the rest with "More"
+STARTING_AT = timedelta(minutes=30)  # "starting at 4 PM": from 4:00 to before 4:30
 ABSTRACT_CHARS = 220
 WALKUP = "walkup"  # the synonym group (language catalogs) that names walk-up advice
 
@@ -249,6 +250,7 @@ def select(
     venues: tuple[str, ...],
     *,
     wants_next: bool = False,
+    starting: bool = False,
 ) -> list[ScheduleItem]:
     """The sessions a question selects, in time order: every facet it names (within one
     kind of facet, any), at the places and in the time it names, upcoming unless it names
@@ -276,6 +278,9 @@ def select(
     if when is not None and when.until is not None:
         lo = when.moment or ctx.now
         timed = [i for i in timed if lo <= i.start <= when.until]
+    elif when is not None and when.moment is not None and starting:  # "starting at 4 PM"
+        moment = when.moment
+        timed = [i for i in timed if moment <= i.start < moment + STARTING_AT]
     elif when is not None and when.moment is not None:
         moment = when.moment
         timed = [i for i in timed if i.start <= moment < (i.end or i.start + timedelta(minutes=1))]

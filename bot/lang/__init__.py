@@ -39,6 +39,9 @@ class Catalog:
     zones: dict[str, str]  # everyday place names for time zones ("east coast")
     greetings: frozenset[str]  # a message that only greets or asks for help
     properties: frozenset[str]  # synonym groups that ask what a record may not say
+    # A word that stands for other words: jargon ("k8s" -> "kubernetes") and, in another
+    # language, the English words a catalog's names use ("쿠버네티스" -> "kubernetes").
+    terms: dict[str, tuple[str, ...]] = None  # type: ignore[assignment]
 
     def t(self, key: str, **values: object) -> str:
         """A sentence in this language, filled in; English when this catalog lacks it."""
@@ -73,6 +76,7 @@ def catalog(code: str) -> Catalog:
         zones=doc.get("zones", {}),
         greetings=frozenset(doc.get("greetings", {}).get("words", [])),
         properties=frozenset(doc.get("properties", {}).get("names", [])),
+        terms={k: tuple(v.split()) for k, v in doc.get("terms", {}).items()},
     )
 
 

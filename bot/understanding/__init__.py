@@ -30,6 +30,8 @@ from bot.understanding.zones import find_zone
 
 __all__ = ["MAX_QUESTION", "Question", "Ref", "Understanding", "normalize"]
 
+_CAPITALS = re.compile(r"\b[A-Z][A-Z0-9]+\b")
+
 
 @dataclass
 class Question:
@@ -89,7 +91,9 @@ class Understanding:
     def understand(self, raw: str, now: datetime) -> Question:
         text = normalize(raw)
         language = detect(text)
-        words = self.reader.words(text)
+        # A word typed in capitals ('COBOL', 'XYZ101') is meant as written: never a typo.
+        capitals = frozenset(w.lower() for w in _CAPITALS.findall(strip_markup(raw)))
+        words = self.reader.words(text, capitals)
         mentions = self.index.find(words)
         concepts = self.lexicon.concept_hits(text, words)
         attributes = self.lexicon.attribute_hits(text, words)
@@ -196,6 +200,9 @@ def _corrected(text: str, words: list[Word]) -> str:
     reader; masked stretches stay masked."""
     out, last = [], 0
     for w in words:
+        if w.start < last:  # one typed word standing for several ('genai')
+            out.append(" " + w.word)
+            continue
         out.append(text[last : w.start])
         out.append(
             w.word

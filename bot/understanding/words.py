@@ -107,8 +107,9 @@ class WordReader:
         self._memo[word] = fixed
         return fixed
 
-    def words(self, text: str) -> list[Word]:
-        """The words of normalized text, in order."""
+    def words(self, text: str, keep: frozenset[str] = frozenset()) -> list[Word]:
+        """The words of normalized text, in order. Words in ``keep`` (typed in capitals:
+        'COBOL', 'XYZ') are taken as written, never as typos."""
         out: list[Word] = []
         english = catalog(DEFAULT)
         scripts = [c for c in catalogs() if c.script is not None]
@@ -117,13 +118,25 @@ class WordReader:
             cat = next((c for c in scripts if c.script.search(typed)), english)
             if cat is english:
                 word = english.slang.get(typed, typed)
-                fixed = self.correct(word)
+                if word in english.terms:
+                    out += _terms(typed, english.terms[word], m.start(), m.end())
+                    continue
+                fixed = word if typed in keep else self.correct(word)
                 keys = lemmas(fixed) | {word}
                 out.append(Word(typed, fixed, keys, m.start(), m.end(), cat.code, fixed != word))
             else:
                 word = cat.slang.get(typed, typed)
                 stem = cut_ending(word, cat)
+                if stem in cat.terms or word in cat.terms:
+                    out += _terms(typed, cat.terms.get(stem) or cat.terms[word], m.start(), m.end())
+                    continue
                 out.append(
                     Word(typed, stem, frozenset({typed, stem}), m.start(), m.end(), cat.code)
                 )
         return out
+
+
+def _terms(typed: str, words: tuple[str, ...], start: int, end: int) -> list[Word]:
+    """One typed word that stands for English words ('genai', '쿠버네티스는'): those words,
+    each spanning what was typed."""
+    return [Word(typed, w, lemmas(w) | {w}, start, end, DEFAULT, True) for w in words]

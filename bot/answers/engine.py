@@ -788,22 +788,26 @@ def _session_list_candidates(
     index = state.sessions
     facets = sessions.Facets()
     topics: dict[frozenset[int], set[str]] = {}
-    best: dict[int, tuple[bool, float]] = {}  # per word: the best tag that names it
+    # Per word, the best tag or speaker that names it: "Amazon S3" over "Amazon S3 Glacier",
+    # "Ada Example" over "Fay Example".
+    best: dict[tuple[str, int], tuple[bool, float]] = {}
     for m in q.mentions:
-        if m.ref.kind == "topic":
+        if m.ref.kind in {"topic", "speaker"} and not m.role:
             for i in m.words:
-                best[i] = max(best.get(i, (False, 0.0)), (m.exact, m.coverage))
+                key = (m.ref.kind, i)
+                best[key] = max(best.get(key, (False, 0.0)), (m.exact, m.coverage))
     for m in q.mentions:
         kind, key = m.ref.kind, m.ref.key
         if kind not in {"topic", "format", "level", "speaker"} or m.role:
             continue  # a speaker's job title ("VP of Engineering") selects no sessions
         if not (m.exact or m.distinctive):
             continue  # "session" inside "Breakout session" selects nothing
-        if kind == "topic" and (
-            (not m.exact and m.coverage < 0.6)
-            or any(best[i] > (m.exact, m.coverage) for i in m.words)
+        if kind == "topic" and not m.exact and m.coverage < 0.6:
+            continue
+        if kind in {"topic", "speaker"} and any(
+            best[(kind, i)] > (m.exact, m.coverage) for i in m.words
         ):
-            continue  # "Amazon S3 Glacier" when the question says "Amazon S3"
+            continue
         if kind == "topic":
             topics.setdefault(m.words, set()).update(index.by_topic.get(key, set()))
         elif kind == "format":

@@ -225,7 +225,10 @@ def answer(
         for record in advice:
             lines.append(ctx.text(record, "answer" if isinstance(record, Faq) else "notes"))
     return Answer(
-        "\n".join(lines), intent="sessions", title=name(ctx, first), items=[i.id for i in items]
+        "\n".join(lines),
+        intent="session",
+        title=name(ctx, first),
+        items=[first.id] + [i.id for i in items if i is not first],
     )
 
 

@@ -180,7 +180,8 @@ def _check_options(
     if suffix not in SHEETS:
         return
     if (current is None or mode == "replace") and not tz:
-        what = "an agenda CSV" if suffix == ".csv" else "a session catalog"
+        sheet = suffix == ".csv" and not is_session_csv(file)
+        what = "an agenda CSV" if sheet else "a session catalog"
         raise LoadRefused(
             file, f"{what} that starts a new event needs its time zone: add --tz ZONE"
         )

@@ -17,7 +17,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import answers, claims, fanout, mixed
+from bench import answers, claims, fanout, mixed, sessions
 
 HERE = Path(__file__).resolve().parent
 
@@ -42,6 +42,7 @@ def main() -> None:
         "machine": machine(),
     }
     report["answers"] = answers.run(rounds=3 if args.quick else 5)
+    report["sessions"] = sessions.run(2000 if args.quick else 5000, rounds=2 if args.quick else 3)
     with tempfile.TemporaryDirectory() as tmp:
         report["claims_store"] = claims.store_rate(Path(tmp) / "store.db", n_claims)
         report["claims_http"] = [
@@ -72,6 +73,7 @@ def markdown(r: dict) -> str:
         lines.append(
             f"| answers, {name} | p50 {a['answer_p50_ms']} ms, p99 {a['answer_p99_ms']} ms | bare FTS5 p99 {a['bare_fts_p99_ms']} ms | {a['p99_ratio_to_bare']} | p99 < 10 ms and < 5× |"
         )
+    lines.append(sessions.markdown_rows(r["sessions"]))
     s = r["claims_store"]
     lines.append(
         f"| claims, store | {s['store_claims_per_s']}/s | raw UPDATE {s['raw_update_tx_per_s']} tx/s | {s['ratio_to_floor']} | ≥ 0.5 |"

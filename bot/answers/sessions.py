@@ -39,6 +39,7 @@ class Facets:
     speakers: set[str] = field(default_factory=set)
     text: list[set[str]] = field(default_factory=list)  # per other word: ids whose text has it
     text_words: list[str] = field(default_factory=list)  # those words, as typed
+    topic_keys: list[str] = field(default_factory=list)  # the tags chosen, to name them
     words: dict[int, float] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
@@ -65,6 +66,12 @@ class SessionIndex:
                 self.by_format[normalize(i.format)].add(i.id)
             if i.level:
                 self.by_level[normalize(i.level)].add(i.id)
+        # normalized -> as the catalog writes it, to name what a list is of
+        self.names: dict[str, str] = {}
+        for i in self.sessions:
+            for text in (i.format, i.level, *i.topics):
+                if text:
+                    self.names.setdefault(normalize(text), text)
         self.index = index
         self._advice: list | None = None
         self._words: dict[str, set[str]] | None = None
@@ -344,14 +351,10 @@ def describe_facets(
     ctx: Context, sessions: SessionIndex, facets: Facets, q: Question, venues: tuple[str, ...]
 ) -> str:
     """What was asked for, in words: 'Workshop, 300 - Advanced, on Kubernetes at MGM Grand'."""
-    parts = []
-    names = {normalize(i.format): i.format for i in sessions.sessions if i.format}
-    parts += [names.get(f, f) for f in sorted(facets.formats)]
-    levels = {normalize(i.level): i.level for i in sessions.sessions if i.level}
-    parts += [levels.get(v, v) for v in sorted(facets.levels)]
-    tags = {normalize(t): t for i in sessions.sessions for t in i.topics}
-    topics = [m.ref.key for m in q.mentions if m.ref.kind == "topic"]
-    topics = [tags[t] for t in dict.fromkeys(topics) if t in tags]
+    names = sessions.names
+    parts = [names.get(f, f) for f in sorted(facets.formats)]
+    parts += [names.get(v, v) for v in sorted(facets.levels)]
+    topics = [names[t] for t in dict.fromkeys(facets.topic_keys) if t in names]
     topics += facets.text_words
     people = [ctx.name(s, "name") for s in ctx.data.speakers if s.id in facets.speakers]
     parts += [ctx.t("by_speaker", names=ctx.join(people))] if people else []

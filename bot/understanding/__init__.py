@@ -124,7 +124,12 @@ class Understanding:
         attributes = [h for h in attributes if not any(h.words <= w for w in named)]
         venues = _venue_slots(mentions)
         origin, destination, near = _places(text, venues, language)
-        near_items = [m for m in mentions if m.ref.kind == "item" and _marked(text, m, "near")]
+        # Thousands of titles may share a word: each stretch of the question is looked at once.
+        spans: dict[tuple[int, int], bool] = {}
+        for m in mentions:
+            if m.ref.kind == "item" and (m.start, m.end) not in spans:
+                spans[(m.start, m.end)] = _marked(text, m, "near")
+        near_items = [m for m in mentions if m.ref.kind == "item" and spans[(m.start, m.end)]]
         near_words = frozenset().union(*(m.words for m in near_items))
         for m in near_items:
             venue = next((i.venue for i in self.index.groups.get(m.ref.key, []) if i.venue), None)

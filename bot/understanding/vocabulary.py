@@ -22,6 +22,8 @@ from bot.understanding.normalize import normalize
 from bot.understanding.words import Word, lemmas
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")  # a name written in Korean matches inside words
+# A word more names than this use tells none of them apart (a big session catalog's "aws").
+COMMON_NAMES = 300
 _WORD = re.compile(r"\w+")
 
 
@@ -35,7 +37,7 @@ class Ref:
     key: str
 
 
-@dataclass
+@dataclass(slots=True)  # a catalog makes tens of thousands
 class Name:
     ref: Ref
     text: str
@@ -43,6 +45,7 @@ class Name:
     keys: list[frozenset[str]]
     weights: list[float] = field(default_factory=list)
     role: bool = False  # a speaker's role ("CTO"): names them, more loosely
+    plain_count: int = 0  # tokens that name nothing ("the", "of")
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,7 @@ class EventIndex:
             if not tokens:
                 continue
             variants = [tokens]
-            if len(tokens) > 1 and not _HANGUL.search(norm):
+            if 1 < len(tokens) <= 3 and not _HANGUL.search(norm):
                 variants.append(["".join(tokens)])  # "re play" and "replay", "walk up"
             for toks in variants:
                 name = Name(ref, text, toks, [lemmas(t) for t in toks], role=role)
@@ -176,6 +179,7 @@ class EventIndex:
             for tok in name.tokens:
                 weight = 0.2 if tok in self.plain else 1.0 + math.log(total / len(refs_with[tok]))
                 name.weights.append(weight)
+            name.plain_count = sum(1 for tok in name.tokens if tok in self.plain)
 
     def _text_words(self, data: EventData) -> dict[str, set[Ref]]:
         """Words of every record's own text (notes, where, directions…) -> the records."""
@@ -221,20 +225,25 @@ class EventIndex:
     def find(self, words: list[Word]) -> list[Mention]:
         """The records a question's words name, best first."""
         hits: dict[int, dict[int, int]] = defaultdict(dict)  # name -> token pos -> word index
+        telling: set[int] = set()  # names found by a word that few names use
         plain: list[int] = []
         for i, w in enumerate(words):
             if w.word in self.plain:  # "the", "of": looked up only inside names found otherwise
                 plain.append(i)
                 continue
             for key in w.keys:
-                for n, pos in self.by_key.get(key, ()):
+                found = self.by_key.get(key, ())
+                for n, pos in found:
                     hits[n].setdefault(pos, i)
+                if len(found) <= COMMON_NAMES:
+                    telling.update(n for n, _ in found)
         for i in range(len(words) - 1):  # "re play" typed apart, "replay" in the data
             joined = words[i].word + words[i + 1].word
             for n, pos in self.by_key.get(joined, ()):
                 if len(self.names[n].tokens) == 1:
                     hits[n].setdefault(pos, i)
                     hits[n][-1] = i + 1  # the second word is explained too
+                    telling.add(n)
         korean = [(i, w) for i, w in enumerate(words) if w.language != "en"]
         if korean:
             for n, pos in self.korean:
@@ -242,6 +251,17 @@ class EventIndex:
                 for i, w in korean:
                     if _korean_match(token, w):
                         hits[n].setdefault(pos, i)
+                        telling.add(n)
+        if len(hits) > COMMON_NAMES:
+            # A word thousands of names share ("amazon" in a catalog of "… with Amazon S3"
+            # titles) names none of them by itself: of the names only such words found, keep
+            # those it may name whole.
+            hits = {
+                n: matched
+                for n, matched in hits.items()
+                if n in telling
+                or len(matched) + self.names[n].plain_count >= len(self.names[n].tokens)
+            }
         if plain:  # "the" in "The Venetian": the whole name, in order
             for n, matched in hits.items():
                 name = self.names[n]

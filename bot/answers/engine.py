@@ -486,7 +486,9 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                         people=any(i.speaker for i in group),
                     )
                 )
-        elif kind == "speaker":
+        elif kind == "speaker" and (m.exact or m.distinctive):
+            # Not a person by a word that only happens to be part of their name ("parking"
+            # and Jun-ho Park): with a catalog's hundreds of speakers, some name holds any word.
             group = [i for i in data.schedule if key in i.speakers]
             if group:
                 kinds = frozenset(i.kind for i in group)
@@ -776,7 +778,8 @@ def _session_candidate(
             texts = _item_texts(ctx, occurrences)
             # The answer always says whether it repeats and whether seats are reserved, and
             # gives the walk-up advice for reserved seats: the words that ask for those.
-            extra = ["repeat"] + (["reserve", sessions.WALKUP] if reserved else [])
+            extra = ["repeat"] + (["reserve"] if reserved else [])
+            extra += [sessions.WALKUP] if reserved and advice else []
             words = [" ".join(u.lexicon.group_words("synonyms", g)) for g in extra]
             if len(state.evidence) > 10_000:  # thousands of sessions asked about: bounded
                 state.evidence.clear()
@@ -879,6 +882,12 @@ def _session_list_candidates(
             wants_next=wants_next,
             starting=q.has_attribute("starting"),
         )
+        timed = [i for i in chosen if i.start is not None]
+        if timed and q.has_attribute("last"):  # "when does the last session end today"
+            latest = max(i.end or i.start for i in timed)
+            chosen = [i for i in timed if (i.end or i.start) == latest]
+        elif timed and q.has_attribute("first"):  # "the first workshop tomorrow"
+            chosen = [i for i in timed if i.start == timed[0].start]
         if len(chosen) == 1:
             advice = index.advice(ctx.data, u.lexicon, u.reader)
             return sessions.answer(ctx, q, index.occurrences(_group(chosen[0])), advice)

@@ -9,6 +9,7 @@ the language catalogs tie to walk-ups; never a sentence written here).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -139,10 +140,15 @@ def _in_time_order(items) -> list[ScheduleItem]:
 
 
 def named_code(q: Question, items: list[ScheduleItem]) -> ScheduleItem | None:
-    """The occurrence whose own code the question types ("DOP321-R" is the repeat)."""
-    text = q.text.replace(" ", "").replace("-", "").upper()
-    found = [i for i in items if i.code.replace("-", "").replace(" ", "") in text]
+    """The occurrence whose own code the question types ("DOP321-R" is the repeat; "svs
+    402 r" too, but not the "r" of "recorded")."""
+    tokens = _CODE_PARTS.findall(q.text.lower())
+    typed = {"".join(tokens[a:b]) for a in range(len(tokens)) for b in range(a + 1, a + 4)}
+    found = [i for i in items if re.sub(r"[\W_]", "", i.code.lower()) in typed]
     return max(found, key=lambda i: len(i.code)) if found else None
+
+
+_CODE_PARTS = re.compile(r"[a-z0-9]+")
 
 
 def details(ctx: Context, item: ScheduleItem) -> str:
@@ -221,6 +227,8 @@ def answer(
     lines = [line(ctx, first, full=True)]
     if first.abstract:
         lines.append(_short(ctx.text(first, "abstract")))
+    if first.topics:  # "Recorded", "Bring your laptop", the services: what people ask next
+        lines.append(ctx.t("session_tags", tags=", ".join(first.topics)))
     others = [i for i in items if i is not first]
     if others:
         key = "session_repeat" if first.code == first.series or not first.code else "session_also"

@@ -40,7 +40,7 @@ from bot.store import Store
 from bot.understanding import Question, Understanding
 from bot.understanding.lexicon import CONCEPTS, Lexicon
 from bot.understanding.normalize import normalize
-from bot.understanding.vocabulary import Mention
+from bot.understanding.vocabulary import Mention, item_group
 from bot.understanding.words import lemmas
 
 log = logging.getLogger(__name__)
@@ -141,7 +141,7 @@ class Concierge:
             understanding,
             index,
             Suggestions(data),
-            sessions.SessionIndex(data, understanding.index),
+            sessions.SessionIndex(data),
         )
         _settle()
         return self._state
@@ -914,8 +914,6 @@ def _session_list_candidates(
 
 
 def _group(item: ScheduleItem) -> str:
-    from bot.understanding.vocabulary import item_group
-
     return item_group(item.kind, item.title)
 
 

@@ -21,7 +21,7 @@ from bot.models import EventData, Faq, ScheduleItem
 from bot.understanding import Question
 from bot.understanding.lexicon import Lexicon
 from bot.understanding.normalize import normalize
-from bot.understanding.vocabulary import EventIndex, item_group
+from bot.understanding.vocabulary import item_group
 from bot.understanding.words import WordReader, lemmas
 
 PAGE = 5  # sessions a list shows at once; Slack pages through the rest with "More"
@@ -50,7 +50,7 @@ class Facets:
 class SessionIndex:
     """A catalog's sessions by series, tag, format and level (built once per load)."""
 
-    def __init__(self, data: EventData, index: EventIndex):
+    def __init__(self, data: EventData):
         self.sessions = [i for i in [*data.schedule, *data.unscheduled] if i.code]
         self.by_id = {i.id: i for i in self.sessions}
         self.series: dict[str, list[ScheduleItem]] = defaultdict(list)
@@ -73,7 +73,6 @@ class SessionIndex:
             for text in (i.format, i.level, *i.topics):
                 if text:
                     self.names.setdefault(normalize(text), text)
-        self.index = index
         self._advice: list | None = None
         self._words: dict[str, set[str]] | None = None
 

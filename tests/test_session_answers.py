@@ -116,3 +116,11 @@ def test_remind_me_about_a_repeat_finds_the_repeat(summit):
     assert found.code == "PLT101-R"
     first = reminders.find_item(Understanding(data), data, "remind me about PLT101", NOW)
     assert first.code == "PLT101"
+
+
+def test_a_session_is_in_the_events_time_and_the_askers(summit):
+    answer = Concierge(summit).ask(
+        "when is PLT101-R?", NOW, asker_zone=ZoneInfo("America/New_York"), record=False
+    )
+    first = answer.text.splitlines()[0]
+    assert "2:00 PM - 3:30 PM KST" in first and "1:00 AM - 2:30 AM EDT" in first

@@ -17,7 +17,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import answers, claims, fanout, mixed, tools
+from bench import answers, claims, fanout, mixed, sessions, tools
 
 HERE = Path(__file__).resolve().parent
 
@@ -43,6 +43,7 @@ def main() -> None:
     }
     report["answers"] = answers.run(rounds=3 if args.quick else 5)
     report["tools"] = tools.run()
+    report["sessions"] = sessions.run(2000 if args.quick else 5000, rounds=2 if args.quick else 3)
     with tempfile.TemporaryDirectory() as tmp:
         report["claims_store"] = claims.store_rate(Path(tmp) / "store.db", n_claims)
         report["claims_http"] = [
@@ -81,6 +82,7 @@ def markdown(r: dict) -> str:
     lines.append(
         f"| `confbot ask`, cold (wordfreq {t['first_use_ms']['wordfreq']} ms, lemminflect {t['first_use_ms']['lemminflect']} ms, Babel {t['first_use_ms']['babel']} ms on first use) | {a['ask_s']} s | `python -c pass` {a['python_s']} s | n/a | ≤ {a['goal_s']} s |"
     )
+    lines.append(sessions.markdown_rows(r["sessions"]))
     s = r["claims_store"]
     lines.append(
         f"| claims, store | {s['store_claims_per_s']}/s | raw UPDATE {s['raw_update_tx_per_s']} tx/s | {s['ratio_to_floor']} | ≥ 0.5 |"

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot import __version__, credits_cli, load_cli, reminders_cli
+from bot import __version__, credits_cli, ics_cli, load_cli, reminders_cli
 from bot.answers import Concierge
 from bot.cli_support import (
     DEFAULT_DB,
@@ -293,6 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     credits_cli.add_parser(sub, common)
     reminders_cli.add_parser(sub, common)
+    ics_cli.add_parser(sub, common)
 
     p = sub.add_parser(
         "serve",

@@ -93,6 +93,7 @@ class When:
     part: str | None = None
     is_now: bool = False
     phrase: str = ""
+    until: datetime | None = None  # "in the next 30 minutes": from ``moment`` (now) to this
 
 
 WEEKDAYS_EN = {
@@ -125,6 +126,13 @@ _NOW = re.compile(r"\b(?:right now|now|currently|at the moment|open now|atm)\b|�
 _IN_DELTA = re.compile(
     r"\bin\s+(an?|half an|\d+(?:\.\d+)?)\s*(hours?|hrs?|h|minutes?|mins?|m)\b"
     r"|(\d+)\s*(시간|분)\s*(?:후|뒤|있다가)"
+)
+_WITHIN = re.compile(
+    r"\b(?:in|within|during|over)\s+(?:the\s+)?next\s+(an?|half an|\d+(?:\.\d+)?)?\s*"
+    r"(hours?|hrs?|h|minutes?|mins?|m)\b"
+    r"|\bwithin\s+(an?|half an|\d+(?:\.\d+)?)\s*(hours?|hrs?|h|minutes?|mins?|m)\b"
+    r"|(?:앞으로|향후)?\s*(\d+)\s*(시간|분)\s*(?:안에|이내|내에|내로|안으로)"
+    r"|(?:앞으로|향후)\s*(\d+)\s*(시간|분)"
 )
 _EN_TIME = re.compile(
     r"\b(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)(?![a-z])"
@@ -216,6 +224,21 @@ def parse_when(text: str, now: datetime, event: Event | None = None) -> When | N
     clock_time: time | None = None
     part: str | None = None
     phrases: list[str] = []
+
+    m = _WITHIN.search(text)
+    if m:
+        amount_text, unit = next(
+            (m.group(i), m.group(i + 1)) for i in (1, 3, 5, 7) if m.group(i + 1) is not None
+        )
+        amount = {"a": 1.0, "an": 1.0, "half an": 0.5, None: 1.0}.get(amount_text)
+        amount = amount if amount is not None else float(amount_text)
+        minutes = amount * (60 if unit.startswith("h") or unit == "시간" else 1)
+        return When(
+            day=now.date(),
+            moment=now,
+            phrase=m.group(0).strip(),
+            until=now + timedelta(minutes=minutes),
+        )
 
     m = _IN_DELTA.search(text)
     if m:

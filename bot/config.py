@@ -48,6 +48,7 @@ class Settings:
     log_format: str = "text"
     post_rate: float = 50.0  # messages per second the bot allows itself (Slack's limits)
     api_timeout: float = 10.0  # seconds before a Web API call counts as failed
+    remind_minutes: int = 15  # a personal reminder comes this long before (plus the walk)
 
     @property
     def socket_mode(self) -> bool:
@@ -94,6 +95,9 @@ class Settings:
         api_timeout = _number(
             get("CONFBOT_API_TIMEOUT") or "10", "CONFBOT_API_TIMEOUT", 300, "seconds"
         )
+        remind_minutes = _number(
+            get("CONFBOT_REMIND_MINUTES") or "15", "CONFBOT_REMIND_MINUTES", 24 * 60, "minutes"
+        )
         help_channel = get("CONFBOT_HELP_CHANNEL") or None
         if help_channel:
             slack_ids(help_channel, "CONFBOT_HELP_CHANNEL", r"[CG][A-Z0-9]{6,}")
@@ -112,4 +116,5 @@ class Settings:
             log_format=log_format,
             post_rate=post_rate,
             api_timeout=api_timeout,
+            remind_minutes=int(remind_minutes),
         )

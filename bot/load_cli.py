@@ -111,10 +111,22 @@ def records_written(data: EventData) -> str:
         items = {s.id.partition("@")[0] for s in data.swag}
         days = {s.start.astimezone(zone).date() for s in data.swag if s.start}
         parts.append(_count(len(items), "swag item") + _days(days))
-    if data.schedule:
-        items = {s.id.partition("@")[0] for s in data.schedule}
-        days = {s.start.astimezone(zone).date() for s in data.schedule}
+    sessions = [s for s in [*data.schedule, *data.unscheduled] if s.code]
+    others = [s for s in data.schedule if not s.code]
+    if sessions:  # a catalog: its sessions, and how many still have no time
+        days = {s.start.astimezone(zone).date() for s in sessions if s.start}
+        tba = sum(1 for s in sessions if s.start is None)
+        parts.append(
+            _count(len(sessions), "session")
+            + _days(days)
+            + (f" ({tba} with the time to be announced)" if tba else "")
+        )
+    if others:
+        items = {s.id.partition("@")[0] for s in others}
+        days = {s.start.astimezone(zone).date() for s in others}
         parts.append(_count(len(items), "schedule item") + _days(days))
+    if data.speakers and sessions:
+        parts.append(_count(len(data.speakers), "new speaker"))
     if data.faq:
         parts.append(_count(len(data.faq), "FAQ answer"))
     return ", ".join(parts) or "no records"

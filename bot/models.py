@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -126,10 +127,14 @@ class Swag:
 
 @dataclass(frozen=True)
 class ScheduleItem:
+    """Anything with a time and a place. Sessions from a catalog carry the catalog's code,
+    format, level and tags too; one whose time is not set yet has ``start`` None and lives
+    in ``EventData.unscheduled``, never in ``EventData.schedule``."""
+
     id: str
     kind: str
     title: str
-    start: datetime
+    start: datetime | None
     end: datetime | None = None
     speaker: str = ""
     venue: str | None = None
@@ -141,6 +146,27 @@ class ScheduleItem:
     aliases: tuple[str, ...] = ()
     speakers: tuple[str, ...] = ()  # ids of [[speakers]] records
     translations: Translations = field(default_factory=dict, compare=False)
+    code: str = ""  # a catalog's session code ("DOP321", "DOP321-R" for a repeat)
+    format: str = ""  # "Breakout session", "Workshop", "Chalk talk"…
+    level: str = ""  # "300 - Advanced"
+    topics: tuple[str, ...] = ()  # the catalog's tags: topics, services, areas, roles
+    abstract: str = ""
+    reservable: bool = False
+    day: date | None = None  # a session's day when its time is not announced yet
+
+    @property
+    def series(self) -> str:
+        """The code without its repeat suffix: a session and its repeats share it."""
+        return series_of(self.code)
+
+
+# A repeat's code is its session's code plus "-R" or "-R1", "-R2"… ("DOP321-R").
+REPEAT_SUFFIX = re.compile(r"(?i)(?<=\d)[-\s]?R\d*$")
+
+
+def series_of(code: str) -> str:
+    """'DOP321-R1' -> 'DOP321'; '' for no code."""
+    return REPEAT_SUFFIX.sub("", code.strip().upper())
 
 
 @dataclass(frozen=True)
@@ -180,6 +206,9 @@ class EventData:
     schedule: list[ScheduleItem] = field(default_factory=list)
     speakers: list[Speaker] = field(default_factory=list)
     faq: list[Faq] = field(default_factory=list)
+    # Sessions whose time is not announced yet: stored with the schedule, kept apart here
+    # so that everything walking the schedule in time order can rely on a start.
+    unscheduled: list[ScheduleItem] = field(default_factory=list)
 
     def venue(self, venue_id: str | None) -> Venue | None:
         if venue_id is None:

@@ -77,9 +77,10 @@ def outlook(store, now: datetime) -> dict:
                 counts["all"] += 1
                 counts["pending"] += status in PENDING
                 continue
+            kinds = {"item": "reminder", "moved": "moved", "announcement": "announcement"}
             row = {
                 "key": due.key,
-                "kind": "reminder" if due.kind == "item" else "announcement",
+                "kind": kinds[due.kind],
                 "due_at": due.due_at.astimezone(zone).isoformat(),
                 "due_at_utc": due.due_at.astimezone(UTC).isoformat(),
                 "channel": target,
@@ -137,7 +138,11 @@ def cmd_reminders(args) -> int:
 
 def _print(view: dict, zone, now: datetime) -> None:
     print(f"What `confbot serve` will post, as of {local(now, zone)} (times in {zone.key}):")
-    for kind, title in (("reminder", "Channel reminders"), ("announcement", "Announcements")):
+    for kind, title in (
+        ("reminder", "Channel reminders"),
+        ("moved", "Notices of moved items (to channels and to people with reminders)"),
+        ("announcement", "Announcements"),
+    ):
         rows = [p for p in view["posts"] if p["kind"] == kind]
         if not rows:
             continue
@@ -145,11 +150,11 @@ def _print(view: dict, zone, now: datetime) -> None:
         for p in rows:
             when = local(datetime.fromisoformat(p["due_at"]), zone)
             utc = datetime.fromisoformat(p["due_at_utc"]).strftime("%Y-%m-%dT%H:%MZ")
-            what = (
-                f"{p['item']} ({p['minutes_before']} min before)"
-                if kind == "reminder"
-                else f"#{p['announcement_id']} {_short(p['text'])}"
-            )
+            what = {
+                "reminder": lambda p=p: f"{p['item']} ({p['minutes_before']} min before)",
+                "moved": lambda p=p: f"{p['item']} moved",
+                "announcement": lambda p=p: f"#{p['announcement_id']} {_short(p['text'])}",
+            }[kind]()
             status = PENDING.get(p["status"], DONE.get(p["status"], p["status"]))
             print(f"  {when}  {utc}  {p['channel']}  {what}" + (f"  [{status}]" if status else ""))
     if view["personal"]:

@@ -155,9 +155,8 @@ class ReminderScheduler:
         if data is None:
             return
         now = self.clock()
-        planned = reminders.plan(self.store, data, self.channels, self.offsets) + reminders.moves(
-            self.store, data, self.channels, now
-        )
+        reminders.moves(self.store, data, now)  # first: the plan tells people of moves
+        planned = reminders.plan(self.store, data, self.channels, self.offsets)
         self._plan = {}
         overdue = []
         for due in planned:

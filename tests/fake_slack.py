@@ -39,6 +39,7 @@ class FakeSlack:
         self._runner: web.AppRunner | None = None
         self.url = ""
         self.changed = asyncio.Event()
+        self.uploads: dict[str, bytes] = {}  # file id -> the bytes sent to its upload URL
 
     # -- control --------------------------------------------------------------------------------
 
@@ -86,6 +87,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self.handle)
         app.router.add_post("/response/{token}", self.handle_response_url)
+        app.router.add_post("/upload/{file_id}", self.handle_upload)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -106,8 +108,8 @@ class FakeSlack:
             params = dict(request.query)
         elif request.content_type == "application/json":
             params = await request.json()
-        else:
-            params = dict(await request.post())
+        else:  # a form body, and parameters slack_sdk puts in the query string (conversations.open)
+            params = {**request.query, **(await request.post())}
         for key in ("blocks", "view"):
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
@@ -134,6 +136,24 @@ class FakeSlack:
         self.calls.append(Call("response_url", params, dict(request.headers)))
         self.changed.set()
         return web.Response(text="ok")
+
+    async def handle_upload(self, request: web.Request) -> web.Response:
+        """files.uploadV2's second step: the file's bytes, POSTed to the URL we gave out."""
+        file_id = request.match_info["file_id"]
+        self.uploads[file_id] = await request.read()
+        self.calls.append(Call("upload", {"file_id": file_id}, dict(request.headers)))
+        self.changed.set()
+        return web.Response(text="OK")
+
+    def uploaded(self) -> list[tuple[dict, bytes]]:
+        """Files shared by files.completeUploadExternal: (its parameters, the file's bytes)."""
+        out = []
+        for call in self.of("files.completeUploadExternal"):
+            files = call.params.get("files")
+            files = json.loads(files) if isinstance(files, str) else files or []
+            for f in files:
+                out.append((call.params, self.uploads.get(f["id"], b"")))
+        return out
 
     @property
     def response_url(self) -> str:
@@ -166,4 +186,14 @@ class FakeSlack:
             }
         if method == "views.publish":
             return {"ok": True, "view": {"id": "V000TEST"}}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(params.get("users", ""))[1:]}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts):08d}"
+            upload = self.url.replace("/api/", f"/upload/{file_id}")
+            return {"ok": True, "upload_url": upload, "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = params.get("files")
+            files = json.loads(files) if isinstance(files, str) else files or []
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
         return {"ok": True}

@@ -2,7 +2,9 @@
 
 A set file (``*.questions.toml``) names its event file relative to itself, a default moment
 and the questions, each with the facts its answer must hold or ``unknown = true``. The
-bundled sample's set (``questions.toml``) has no ``event`` key: it is the sample.
+bundled sample's set (``questions.toml``) has no ``event`` key: it is the sample. A set may
+also name session catalogs (``catalogs = [...]``, relative to itself), loaded into the event
+in that order.
 """
 
 from __future__ import annotations
@@ -30,18 +32,28 @@ class QuestionSet:
     tz: str | None
     default_now: str
     questions: list[dict]
+    catalogs: tuple[Path, ...] = ()
 
     @classmethod
     def read(cls, path: Path) -> QuestionSet:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
         event = path.parent / doc["event"] if "event" in doc else SAMPLE_EVENT
+        catalogs = tuple(path.parent / c for c in doc.get("catalogs", []))
         return cls(
-            path, event, doc.get("name"), doc.get("tz"), doc["default_now"], doc["questions"]
+            path,
+            event,
+            doc.get("name"),
+            doc.get("tz"),
+            doc["default_now"],
+            doc["questions"],
+            catalogs,
         )
 
     def concierge(self, db: Path) -> Concierge:
         store = Store(db)
         load_file(store, self.event, name=self.name, tz=self.tz)
+        for catalog in self.catalogs:  # sessions join the event
+            load_file(store, catalog)
         return Concierge(store)
 
 

@@ -33,6 +33,7 @@ COMMANDS = {
     "credits revoke": ["credits", "revoke", "AWS25-00001"],
     "credits reissue": ["credits", "reissue", "U0123ABCD"],
     "credits export": ["credits", "export", "AWS $25", "{tmp}/audit.csv"],
+    "ics": ["ics", "--keynotes", "--out", "{tmp}/keynotes.ics"],
 }
 ALL = {**COMMANDS, "serve": ["serve"]}
 

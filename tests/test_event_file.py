@@ -168,7 +168,7 @@ def test_not_utf8_and_unknown_extension(tmp_path, fresh_db):
     )
     with pytest.raises(LoadError, match="not UTF-8"):
         load_file(fresh_db, latin)
-    other = tmp_path / "event.json"
+    other = tmp_path / "event.yaml"
     other.write_text("{}")
     with pytest.raises(LoadError, match=r"\.toml"):
         load_file(fresh_db, other)

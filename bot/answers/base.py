@@ -25,6 +25,9 @@ class Answer:
     suggestions: list[str] = field(default_factory=list)
     title: str = ""
     language: str = "en"
+    # The schedule items a list answer is about, in order (ids): surfaces that can page
+    # (Slack's "More") show them a few at a time, with buttons for each.
+    items: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {

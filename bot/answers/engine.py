@@ -12,6 +12,7 @@ records the question for the organizers.
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 from collections.abc import Callable
@@ -19,7 +20,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.answers import faq, items, meals, schedule, swag, timezones, transport, venues
+from bot.answers import (
+    faq,
+    items,
+    meals,
+    schedule,
+    sessions,
+    swag,
+    timezones,
+    transport,
+    venues,
+)
 from bot.answers.base import Answer, Context
 from bot.answers.suggestions import Suggestions
 from bot.lang import catalog, catalogs, detect
@@ -29,7 +40,7 @@ from bot.store import Store
 from bot.understanding import Question, Understanding
 from bot.understanding.lexicon import CONCEPTS, Lexicon
 from bot.understanding.normalize import normalize
-from bot.understanding.vocabulary import Mention
+from bot.understanding.vocabulary import Mention, item_group
 from bot.understanding.words import lemmas
 
 log = logging.getLogger(__name__)
@@ -107,6 +118,7 @@ class _State:
     understanding: Understanding
     faq: faq.FaqIndex
     suggestions: Suggestions
+    sessions: sessions.SessionIndex
     evidence: dict = field(default_factory=dict)  # candidates' own text, read once
 
 
@@ -130,7 +142,15 @@ class Concierge:
             self._lexicon = Lexicon()
         understanding = Understanding(data, self._lexicon)
         index = faq.FaqIndex(data.faq, self._lexicon, understanding.reader)
-        self._state = _State(revision, data, understanding, index, Suggestions(data))
+        self._state = _State(
+            revision,
+            data,
+            understanding,
+            index,
+            Suggestions(data),
+            sessions.SessionIndex(data),
+        )
+        _settle()
         return self._state
 
     def suggestions(self, language: str = "en", limit: int = 3) -> list[str]:
@@ -227,6 +247,16 @@ def _phrases(q: Question, indices: list[int]) -> list[str]:
         else:
             runs.append([i])
     return [q.text[q.words[r[0]].start : q.words[r[-1]].end] for r in runs]
+
+
+def _settle() -> None:
+    """Keep the collector off the event's indexes. A catalog's thousands of sessions make
+    millions of long-lived objects, and every full collection walked them all: an answer
+    that happened to trigger one took 150 ms instead of 10. Frozen, they are skipped; the
+    previous load's indexes, unfrozen first, are collected as usual."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def serves(c: Candidate, concept: str) -> bool:
@@ -407,15 +437,9 @@ def _evidence(
     def read() -> Evidence:
         if key in cache:
             return cache[key]
-        names, says = texts()
-        written = [t for t in (*names, *says) if t]
-        raw = " ".join(normalize(t) for t in written)
-        keys: set[str] = set()
-        for tok in raw.replace(",", " ").replace(".", " ").split():
-            keys |= lemmas(tok.strip(";:!?()'\""))
         if len(cache) > 10_000:
             cache.clear()
-        cache[key] = Evidence(keys, raw, [t for t in says if t])
+        cache[key] = _read_evidence(texts())
         return cache[key]
 
     return read
@@ -450,7 +474,8 @@ def _item_texts(ctx: Context, group: list[ScheduleItem]) -> tuple[list[str], lis
     names, says = [], []
     for i in group:
         names += [i.title, i.speaker, ctx.venue_name(i.venue), *i.aliases]
-        says += [i.notes, i.where]
+        names += [i.code, i.format, i.level, *i.topics]
+        says += [i.notes, i.where, i.abstract]
         for t in i.translations.values():
             names += [t.get("title", "")]
             says += [t.get("notes", ""), t.get("where", "")]
@@ -481,6 +506,7 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
 
     # 1. Records the question names.
     items_named = [m for m in q.mentions if m.ref.kind == "item"]
+    partial_sessions = 0
     for m in q.mentions:
         kind, key = m.ref.kind, m.ref.key
         shared = m.ref.kind == "item" and any(
@@ -488,6 +514,16 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
         )
         own = dict.fromkeys(m.words, _mention_weight(m, shared))
         rank = _mention_rank(m, shared)
+        if kind == "item" and key in state.sessions.groups:
+            # A catalog holds thousands of titles sharing words: only the best few of the
+            # sessions a question names in part are worth weighing.
+            if not m.exact and (not m.distinctive or partial_sessions >= MAX_PARTIAL_SESSIONS):
+                continue
+            partial_sessions += not m.exact
+            if not m.exact:  # "on" inside "Java on AWS Lambda" is no evidence of it
+                own = {i: w for i, w in own.items() if i in q.content}
+            out.append(_session_candidate(q, ctx, state, key, own, rank))
+            continue
         if kind == "item":
             group = groups.get(key, [])
             if group:
@@ -504,7 +540,9 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                         people=any(i.speaker for i in group),
                     )
                 )
-        elif kind == "speaker":
+        elif kind == "speaker" and (m.exact or m.distinctive):
+            # Not a person by a word that only happens to be part of their name ("parking"
+            # and Jun-ho Park): with a catalog's hundreds of speakers, some name holds any word.
             group = [i for i in data.schedule if key in i.speakers]
             if group:
                 kinds = frozenset(i.kind for i in group)
@@ -607,6 +645,9 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
         and not any(CONCEPTS[h.name][0] == "transport" for h in q.concepts)
     ):
         out += _transport_candidates(q, ctx, {}, [], day, moment, wants_last, cache)
+
+    if state.sessions:
+        out.extend(_session_list_candidates(q, ctx, state, places, wants_next))
 
     # 2. What the question's concepts select. A word that names one thing of a gathering
     # concept ("yoga", "prayer room") selects the items of that name, or nothing.
@@ -813,6 +854,183 @@ def _named_by_words(q: Question, groups: dict, words: frozenset[int]) -> list[Sc
         for i in groups.get(m.ref.key, [])
     ]
     return sorted(set(found), key=lambda i: i.start)
+
+
+MAX_PARTIAL_SESSIONS = 12
+
+
+def _session_candidate(
+    q: Question, ctx: Context, state: _State, group: str, own: dict[int, float], rank: int
+) -> Candidate:
+    """One session of a catalog named by its code or title: every occurrence of it."""
+    occurrences = state.sessions.occurrences(group)
+    u = state.understanding
+    # What its answer always says (whether it repeats; for reserved seats, the walk-up
+    # advice) answers "is there a repeat of X?" and "when do I line up for X?" better than
+    # the FAQ alone does.
+    advice = state.sessions.advice(ctx.data, u.lexicon, u.reader)
+    reserved = any(i.reservable for i in occurrences)
+    said = {"repeat"} | ({sessions.WALKUP} if reserved and advice else set())
+    own = own | {i: NAME for h in q.synonyms if h.name in said for i in h.words}
+
+    def render() -> Answer:
+        return sessions.answer(ctx, q, occurrences, advice)
+
+    def evidence() -> Evidence:
+        key = ("session", group)
+        if key not in state.evidence:
+            texts = _item_texts(ctx, occurrences)
+            # The answer always says whether it repeats and whether seats are reserved, and
+            # gives the walk-up advice for reserved seats: the words that ask for those.
+            extra = ["repeat"] + (["reserve"] if reserved else [])
+            extra += [sessions.WALKUP] if reserved and advice else []
+            words = [" ".join(u.lexicon.group_words("synonyms", g)) for g in extra]
+            if len(state.evidence) > 10_000:  # thousands of sessions asked about: bounded
+                state.evidence.clear()
+            state.evidence[key] = _read_evidence(texts, words)
+        return state.evidence[key]
+
+    return Candidate(
+        "schedule",
+        own,
+        rank,
+        render,
+        frozenset(i.kind for i in occurrences),
+        evidence,
+        people=any(i.speakers or i.speaker for i in occurrences),
+    )
+
+
+def _session_list_candidates(
+    q: Question, ctx: Context, state: _State, places: tuple[str, ...], wants_next: bool
+) -> list[Candidate]:
+    """Sessions by topic, format, level or speaker ('300-level workshops on Wednesday',
+    'kubernetes sessions tomorrow morning', 'Jane Doe's talks'), at a place and a time."""
+    index = state.sessions
+    facets = sessions.Facets()
+    topics: dict[frozenset[int], set[str]] = {}
+    # Per word, the best tag or speaker that names it: "Amazon S3" over "Amazon S3 Glacier",
+    # "Ada Example" over "Fay Example".
+    best: dict[tuple[str, int], tuple[bool, float]] = {}
+    for m in q.mentions:
+        if m.ref.kind in {"topic", "speaker"} and not m.role:
+            for i in m.words:
+                key = (m.ref.kind, i)
+                best[key] = max(best.get(key, (False, 0.0)), (m.exact, m.coverage))
+    for m in q.mentions:
+        kind, key = m.ref.kind, m.ref.key
+        if kind not in {"topic", "format", "level", "speaker"} or m.role:
+            continue  # a speaker's job title ("VP of Engineering") selects no sessions
+        if not (m.exact or m.distinctive):
+            continue  # "session" inside "Breakout session" selects nothing
+        if kind == "topic" and not m.exact and m.coverage < 0.6:
+            continue
+        if kind in {"topic", "speaker"} and any(
+            best[(kind, i)] > (m.exact, m.coverage) for i in m.words
+        ):
+            continue
+        if kind == "topic":
+            topics.setdefault(m.words, set()).update(index.by_topic.get(key, set()))
+            facets.topic_keys.append(key)
+        elif kind == "format":
+            facets.formats.add(key)
+        elif kind == "level":
+            facets.levels.add(key)
+        elif any(key in i.speakers for i in index.sessions):
+            facets.speakers.add(key)
+        else:
+            continue
+        for i in m.words:
+            facets.words[i] = max(facets.words.get(i, 0.0), _mention_weight(m))
+    facets.topics = list(topics.values())
+    concept = [h for h in q.concepts if CONCEPTS[h.name] == ("schedule", "sessions")]
+    # "anything at Wynn tomorrow at 1pm?": a place and a time, and nothing else asked for.
+    place_and_time = bool(q.venues and q.when and q.when.phrase and not q.concepts)
+    if not (facets or facets.speakers or concept or place_and_time):
+        return []
+    # Any other word the question leans on ("kubernetes sessions"): sessions whose title,
+    # tags or abstract use it. Not words that ask for a fact (seats, price), nor words a
+    # whole title or code explains (that is one session, answered on its own).
+    u = state.understanding
+    explained = set(facets.words) | _places_of(q)
+    for group in (q.concepts, q.attributes):
+        for h in group:
+            explained |= h.words
+    for m in q.mentions:
+        if m.exact and m.ref.kind in {"item", "speaker", "venue", "service", "swag", "meal"}:
+            explained |= m.words
+    properties = frozenset().union(*(c.properties for c in catalogs()))
+    asks = {i for h in q.synonyms if h.name in properties for i in h.words}
+    weights = {i: _mention_weight(m) for m in reversed(q.mentions) for i in m.words}
+    for i in sorted(q.content - explained - asks):
+        found = index.with_word(q.words[i].keys)
+        if not found:
+            continue
+        facets.text.append(found)
+        facets.text_words.append(q.words[i].typed)
+        facets.words[i] = max(EVIDENCE + 0.5, weights.get(i, 0.0))
+    if not (facets or place_and_time or (concept and (facets.speakers or q.venues or q.when))):
+        return []
+    own = dict(facets.words)
+    for h in concept:
+        own.update(dict.fromkeys(h.words, CONCEPT))
+    own.update(dict.fromkeys(q.time_words, ATTRIBUTE))  # it lists what is on then
+
+    def render() -> Answer:
+        chosen = sessions.select(
+            ctx,
+            index,
+            facets,
+            q.when,
+            places,
+            wants_next=wants_next,
+            starting=q.has_attribute("starting"),
+        )
+        timed = [i for i in chosen if i.start is not None]
+        if timed and q.has_attribute("last"):  # "when does the last session end today"
+            latest = max(i.end or i.start for i in timed)
+            chosen = [i for i in timed if (i.end or i.start) == latest]
+        elif timed and q.has_attribute("first"):  # "the first workshop tomorrow"
+            chosen = [i for i in timed if i.start == timed[0].start]
+        if len(chosen) == 1:
+            advice = index.advice(ctx.data, u.lexicon, u.reader)
+            return sessions.answer(ctx, q, index.occurrences(_group(chosen[0])), advice)
+        what = sessions.describe_facets(ctx, index, facets, q, places)
+        when = sessions.when_words(ctx, q.when)
+        if when:
+            what = f"{what} ({when})" if what else when
+        others = None
+        if not chosen and q.when is not None:  # none then: say when there are some
+            others = sessions.select(ctx, index, facets, None, places)
+        return sessions.listing(ctx, chosen, what or ctx.t("label_sessions"), 0, others)
+
+    return [
+        Candidate(
+            "schedule",
+            own,
+            0,
+            render,
+            frozenset({"sessions"}),
+            people=bool(facets.speakers) or any(i.speakers for i in index.sessions[:1]),
+            bonus=0.1,  # over the speaker's or the kind's own list: it pages, with buttons
+        )
+    ]
+
+
+def _group(item: ScheduleItem) -> str:
+    return item_group(item.kind, item.title)
+
+
+def _read_evidence(texts: tuple[list[str], list[str]], words: list[str] = ()) -> Evidence:
+    """Evidence from a record's names and what it says, plus words it answers for that it
+    does not show; only what it says is ever shown."""
+    names, says = texts
+    written = [t for t in (*names, *says) if t]
+    raw = " ".join(normalize(t) for t in [*written, *words])
+    keys: set[str] = set()
+    for tok in raw.replace(",", " ").replace(".", " ").split():
+        keys |= lemmas(tok.strip(";:!?()'\""))
+    return Evidence(keys, raw, [t for t in says if t])
 
 
 def _named_by_concepts(

@@ -28,6 +28,8 @@ def describe(ctx: Context, item: ScheduleItem, *, notes: bool = True) -> str:
     """'*Title* (with Speaker) [on now]: Thursday, Nov 30, 8:30 AM - 10:30 AM PST at Place.'"""
     who = speakers(ctx, item)
     title = ctx.name(item)
+    if item.code and item.code not in title:  # a catalog's session: people look for its code
+        title = f"{item.code} {title}"
     who_text = f" ({ctx.t('by_speaker', names=who)})" if who and who not in title else ""
     tag = ""
     end = item.end or item.start
@@ -54,6 +56,8 @@ def describe(ctx: Context, item: ScheduleItem, *, notes: bool = True) -> str:
 
 def window(ctx: Context, when: When) -> tuple[datetime, datetime]:
     """The stretch of time a question asks about: a moment, a part of a day, or a day."""
+    if when.moment is not None and when.until is not None:  # "in the next 30 minutes"
+        return when.moment, when.until
     if when.moment is not None:
         return when.moment, when.moment + timedelta(minutes=1)
     day = when.day

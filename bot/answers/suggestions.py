@@ -24,6 +24,7 @@ class Suggestions:
 
     def __init__(self, data: EventData):
         self.data = data
+        self._first: dict[str, ScheduleItem] | None = None
 
     def _examples(self, ctx: Context) -> list[tuple[str, str]]:
         """(topic, question) pairs, most useful first."""
@@ -87,12 +88,13 @@ class Suggestions:
         """Three questions near what was asked: the items it half-named, then its topic,
         then the event's most useful examples."""
         leads: list[str] = []
+        if self._first is None:  # a catalog's thousands of sessions: look each up once
+            self._first = {}
+            for i in self.data.schedule:
+                self._first.setdefault(item_group(i.kind, i.title), i)
         for m in q.mentions:
-            if m.ref.kind == "item":
-                item = next(
-                    (i for i in self.data.schedule if item_group(i.kind, i.title) == m.ref.key),
-                    None,
-                )
+            if m.ref.kind == "item" and len(leads) < 3:
+                item = self._first.get(m.ref.key)
                 if item is not None:
                     leads.append(ctx.t("suggest_when", title=_title(ctx, item)))
         examples = self._examples(ctx)

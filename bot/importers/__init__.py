@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from bot.importers.agenda_csv import read_agenda_csv
+from bot.importers.catalog import is_session_csv, read_catalog_csv, read_catalog_json
 from bot.importers.common import LoadError
 from bot.importers.event_file import read_event_file
 from bot.models import Event, EventData
@@ -20,6 +21,9 @@ from bot.suggest import zone_problem
 
 SAMPLE_EVENT = Path(__file__).resolve().parent.parent / "data" / "reinvent2023.toml"
 MODES = ("update", "replace", "merge")
+# Files that name no event (agenda and session CSVs, catalog exports): --tz and --name say
+# which event they start, and their dates say whether they belong to the one loaded.
+SHEETS = (".csv", ".json")
 # An agenda CSV names no event, so its dates are the only sign that it belongs to another
 # one: a sheet for the same event may add a day or two around it (badge pickup on Sunday),
 # but not land weeks away.
@@ -59,15 +63,24 @@ class Loaded:
 def read_file(
     path: str | Path, existing: EventData | None, *, name: str | None = None, tz: str | None = None
 ) -> EventData:
-    """Read an event file (.toml) or agenda CSV (.csv) without touching the store."""
+    """Read an event file (.toml), an agenda CSV or session catalog CSV (.csv), or a session
+    catalog's JSON export (.json) without touching the store."""
     suffix = Path(path).suffix.lower()
+    if suffix == ".csv" and is_session_csv(path):
+        return read_catalog_csv(path, existing, name=name, tz=tz)
     if suffix == ".csv":
         return read_agenda_csv(path, existing, name=name, tz=tz)
+    if suffix == ".json":
+        return read_catalog_json(path, existing, name=name, tz=tz)
     if suffix == ".toml":
         known = {v.id for v in existing.venues} if existing else set()
         return read_event_file(path, known)
     raise LoadError(
-        str(path), "the file", None, "must be an event file (.toml) or an agenda CSV (.csv)"
+        str(path),
+        "the file",
+        None,
+        "must be an event file (.toml), an agenda or session CSV (.csv) or a session catalog "
+        "(.json)",
     )
 
 
@@ -145,10 +158,10 @@ def _check_options(
     """Refuse an option that would otherwise be ignored, before reading the file."""
     if tz and (problem := zone_problem(tz)):
         raise LoadRefused(file, f"--tz: {problem}")
-    if suffix == ".toml" and (name or tz):
+    if suffix not in SHEETS and (name or tz):
         raise LoadRefused(
             file,
-            f"{_options(name, tz, 'only applies', 'only apply')} to an agenda CSV: an event file names its event "
+            f"{_options(name, tz, 'only applies', 'only apply')} to an agenda CSV or a session catalog: an event file names its event "
             "and time zone in its [event] table",
         )
     if mode == "merge":
@@ -164,11 +177,13 @@ def _check_options(
                 f"{_options(name, tz, 'does not apply', 'do not apply')} with --merge: the records join "
                 f"{describe_event(current)} as they are",
             )
-    if suffix != ".csv":
+    if suffix not in SHEETS:
         return
     if (current is None or mode == "replace") and not tz:
+        sheet = suffix == ".csv" and not is_session_csv(file)
+        what = "an agenda CSV" if sheet else "a session catalog"
         raise LoadRefused(
-            file, "an agenda CSV that starts a new event needs its time zone: add --tz ZONE"
+            file, f"{what} that starts a new event needs its time zone: add --tz ZONE"
         )
     if current is not None and mode == "update":
         other_name = name is not None and not _same_name(name, current.name)

@@ -44,7 +44,8 @@ def _times(text: str) -> tuple[time, time | None]:
 class VenueMatcher:
     """Finds a venue by name or alias, creating one for a name never seen before."""
 
-    def __init__(self, venues: list[Venue]):
+    def __init__(self, venues: list[Venue], source: str = "agenda CSV"):
+        self.source = source
         self.venues = {v.id: v for v in venues}
         self.created: list[Venue] = []
         self.names: dict[str, str] = {}
@@ -63,7 +64,7 @@ class VenueMatcher:
         key = self._key(name)
         if key in self.names:
             return self.names[key]
-        venue = Venue(id=slug(key), name=name.strip(), source="agenda CSV")
+        venue = Venue(id=slug(key), name=name.strip(), source=self.source)
         self.names[key] = venue.id
         self.venues[venue.id] = venue
         self.created.append(venue)

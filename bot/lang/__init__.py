@@ -42,6 +42,9 @@ class Catalog:
     numeric: frozenset[str]  # …of which those only a number answers (a price, a count)
     kinds: dict[str, tuple[str, ...]]  # words that name a gathering concept itself
     particles: dict[str, tuple[str, str]]  # "이(가)": ("이", "가"): after a final consonant or not
+    # A word that stands for other words: jargon ("k8s" -> "kubernetes") and, in another
+    # language, the English words a catalog's names use ("쿠버네티스" -> "kubernetes").
+    terms: dict[str, tuple[str, ...]] = None  # type: ignore[assignment]
 
     def t(self, key: str, **values: object) -> str:
         """A sentence in this language, filled in; English when this catalog lacks it."""
@@ -82,6 +85,7 @@ def catalog(code: str) -> Catalog:
         numeric=frozenset(doc.get("properties", {}).get("numeric", [])),
         kinds={k: tuple(v) for k, v in doc.get("kinds", {}).items()},
         particles={k: tuple(v) for k, v in doc.get("particles", {}).items()},
+        terms={k: tuple(v.split()) for k, v in doc.get("terms", {}).items()},
     )
 
 

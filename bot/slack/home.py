@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.slack import sessions
 from bot.slack.blocks import home_view, slack_dates
 from bot.slack.services import SlackServices, reason
 
@@ -39,7 +40,9 @@ async def publish_home(services: SlackServices, user: str) -> None:
     view = home_view(
         event.name if event else "confbot",
         home_sections(services, zone),
-        extra=services.reminders.home_blocks(user) + services.credits.home_blocks(user),
+        extra=services.reminders.home_blocks(user)
+        + sessions.home_blocks(services, user)
+        + services.credits.home_blocks(user),
         questions=services.concierge.suggestions(limit=6),
     )
     try:

@@ -99,25 +99,30 @@ class SlackReminders:
         item = reminders.find_item(state.understanding, state.data, text, now) if state else None
         if item is None:
             return "I couldn't find an upcoming session or event by that name. " + REMIND_HELP
-        offset = reminders.parse_offset(text) or reminders.PERSONAL_DEFAULT
+        offset = reminders.parse_offset(text) or self.services.settings.remind_minutes
         return self.add(user, item.id, offset)[1]
 
-    def add(
-        self, user: str, item_id: str, offset: int = reminders.PERSONAL_DEFAULT
-    ) -> tuple[bool, str]:
+    def add(self, user: str, item_id: str, offset: int | None = None) -> tuple[bool, str]:
         store, now = self.services.store, self.services.clock()
         data = store.load_event_data()
         item = next((i for i in data.schedule if i.id == item_id), None)
         if item is None or item.start <= now:
             return False, "That has already started, so there is nothing to remind you of."
-        offset = max(1, min(offset, 24 * 60))
+        offset = max(1, min(offset or self.services.settings.remind_minutes, 24 * 60))
         reminder_id, created = store.add_personal_reminder(user, item.id, offset, now)
+        reminders.watch(store, item)  # a later load that moves it tells this person
         ctx = Context(data, now, None, "en", slack_dates)
         when = ctx.time(item.start)
         verb = "I'll DM you" if created else "You already have a reminder: I'll DM you"
+        title = f"{item.code} {item.title}" if item.code else item.title
+        text = f"{verb} {offset} minutes before *{title}* ({when})"
+        mine = {r["item_id"] for r in store.personal_reminders(user)}
+        walk = reminders.walk_to(data, item, [i for i in data.schedule if i.id in mine])
+        if walk is not None:
+            text += f", plus {walk.minutes} minutes to get there from {ctx.venue_name(walk.origin)}"
         return (
             True,
-            f"{verb} {offset} minutes before *{item.title}* ({when}). Reminder #{reminder_id}; `/conf remind cancel {reminder_id}` to cancel.",
+            f"{text}. Reminder #{reminder_id}; `/conf remind cancel {reminder_id}` to cancel.",
         )
 
     def listing(self, user: str) -> str:

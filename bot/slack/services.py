@@ -93,7 +93,10 @@ class SlackServices:
             markup=slack_dates,
         )
         rich.confident, rich.suggestions = answer.confident, answer.suggestions
-        return answer, answer.text, answer_blocks(rich, text)
+        from bot.slack import sessions  # it builds on these services: imported when used
+
+        blocks = sessions.blocks_for(self, rich, text, zone, now) or answer_blocks(rich, text)
+        return answer, answer.text, blocks
 
     # -- posting -----------------------------------------------------------------------------
 

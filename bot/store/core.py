@@ -228,6 +228,8 @@ class CoreStore:
             )
             for table in TABLES.values():
                 records = getattr(data, table)
+                if table == "schedule":  # sessions without a time yet share the table
+                    records = [*records, *data.unscheduled]
                 counts[table] = len(records)
                 if records:
                     self.db.table(table).upsert_all((to_row(r) for r in records), pk="id")
@@ -251,6 +253,9 @@ class CoreStore:
             cursor = self.db.execute(f"SELECT * FROM {table} ORDER BY rowid")
             names = [d[0] for d in cursor.description]
             setattr(data, table, [from_row(cls, dict(zip(names, r, strict=True))) for r in cursor])
+        data.unscheduled = [i for i in data.schedule if i.start is None]
+        if data.unscheduled:
+            data.schedule = [i for i in data.schedule if i.start is not None]
         # Answers walk these in time order; sort once here, not on every question.
         data.schedule.sort(key=lambda i: i.start)
         data.meals.sort(key=lambda m: m.start)
@@ -274,6 +279,9 @@ class CoreStore:
             docs.append(("venue", v["id"], v["name"], f"{body} {v['directions']} {v['notes']}"))
         for s in self._rows("schedule"):
             body = f"{s['kind']} {s['speaker']} {s['where']} {s['notes']}"
+            if s["code"]:  # a catalog's session: its code, format, level, tags and abstract
+                tags = " ".join(json.loads(s["topics"]))
+                body += f" {s['code']} {s['format']} {s['level']} {tags} {s['abstract']}"
             docs.append(("schedule", s["id"], s["title"], body))
         for s in self._rows("swag"):
             docs.append(("swag", s["id"], s["item"], f"{s['where']} {s['eligible']} {s['notes']}"))

@@ -143,6 +143,43 @@ class RemindersStore:
                 "INSERT INTO item_starts (item_id, start) VALUES (?, ?)", list(starts.items())
             )
 
+    def item_places(self) -> dict[str, tuple[str, str]]:
+        """Where and when each watched item was when last looked at: id -> (start, place)."""
+        rows = self.db.execute("SELECT item_id, start, place FROM item_starts").fetchall()
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    def watch_item(self, item_id: str, start: str, place: str) -> None:
+        """Start watching an item for moves (a personal reminder was just set on it), unless
+        it is watched already: a load that moves it later is then noticed."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR IGNORE INTO item_starts (item_id, start, place) VALUES (?, ?, ?)",
+                [item_id, start, place],
+            )
+
+    def record_moves(
+        self,
+        seen: dict[str, tuple[str, str]],
+        moves: list[tuple[str, str, str, str]],
+        now: datetime,
+    ) -> None:
+        """In one transaction: what is seen now, and the moves found (key, item id, where it
+        was: start and place), kept until everyone concerned has been told."""
+        with self.transaction():
+            self.db.execute("DELETE FROM item_starts")
+            self.db.conn.executemany(
+                "INSERT INTO item_starts (item_id, start, place) VALUES (?, ?, ?)",
+                [(k, start, place) for k, (start, place) in seen.items()],
+            )
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO item_moves (key, item_id, was_start, was_place, noticed_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(*move, _iso(now)) for move in moves],
+            )
+
+    def item_moves(self) -> list[dict[str, Any]]:
+        return self._query("SELECT * FROM item_moves ORDER BY noticed_at, key")
+
     # -- the lease: one posting scheduler per database --------------------------------------------
 
     def take_lease(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:

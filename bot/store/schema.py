@@ -174,4 +174,35 @@ MIGRATIONS: list[str] = [
         source TEXT NOT NULL DEFAULT '', translations TEXT NOT NULL DEFAULT '{}'
     );
     """,
+    # 8: the session catalog. Sessions are schedule items with a code, a format, a level, tags,
+    # an abstract and whether seats are reserved; a session whose time is not announced yet
+    # has no start, so the table is rebuilt with a nullable start (SQLite cannot drop NOT
+    # NULL in place). Reminders learn where an item is as well as when (item_starts.place),
+    # and a move is written down until everyone with a reminder on it has been told.
+    """
+    CREATE TABLE schedule_v8 (
+        id TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL,
+        start TEXT, "end" TEXT, speaker TEXT NOT NULL DEFAULT '', venue TEXT,
+        "where" TEXT NOT NULL DEFAULT '', notes TEXT NOT NULL DEFAULT '',
+        remind INTEGER NOT NULL DEFAULT 0, channels TEXT NOT NULL DEFAULT '[]',
+        source TEXT NOT NULL DEFAULT '', aliases TEXT NOT NULL DEFAULT '[]',
+        speakers TEXT NOT NULL DEFAULT '[]', translations TEXT NOT NULL DEFAULT '{}',
+        code TEXT NOT NULL DEFAULT '', format TEXT NOT NULL DEFAULT '',
+        level TEXT NOT NULL DEFAULT '', topics TEXT NOT NULL DEFAULT '[]',
+        abstract TEXT NOT NULL DEFAULT '', reservable INTEGER NOT NULL DEFAULT 0, day TEXT
+    );
+    INSERT INTO schedule_v8 (id, kind, title, start, "end", speaker, venue, "where", notes,
+        remind, channels, source, aliases, speakers, translations)
+        SELECT id, kind, title, start, "end", speaker, venue, "where", notes, remind, channels,
+            source, aliases, speakers, translations FROM schedule ORDER BY rowid;
+    DROP TABLE schedule;
+    ALTER TABLE schedule_v8 RENAME TO schedule;
+    CREATE INDEX schedule_start ON schedule(start);
+    CREATE INDEX schedule_code ON schedule(code) WHERE code != '';
+    ALTER TABLE item_starts ADD COLUMN place TEXT NOT NULL DEFAULT '';
+    CREATE TABLE item_moves (
+        key TEXT PRIMARY KEY, item_id TEXT NOT NULL, was_start TEXT NOT NULL,
+        was_place TEXT NOT NULL DEFAULT '', noticed_at TEXT NOT NULL
+    );
+    """,
 ]

@@ -34,6 +34,8 @@ FUNCTION_WORD = 6.0  # Zipf frequency of "the", "of", "and": never tells a name 
 
 __all__ = ["MAX_QUESTION", "Question", "Ref", "Understanding", "normalize"]
 
+_CAPITALS = re.compile(r"\b[A-Z][A-Z0-9]+\b")
+
 
 @dataclass
 class Question:
@@ -86,7 +88,9 @@ class Understanding:
     def understand(self, raw: str, now: datetime) -> Question:
         text = normalize(raw)
         language = detect(text)
-        words = self.reader.words(text)
+        # A word typed in capitals ('COBOL', 'XYZ101') is meant as written: never a typo.
+        capitals = frozenset(w.lower() for w in _CAPITALS.findall(strip_markup(raw)))
+        words = self.reader.words(text, capitals)
         mentions = self.index.find(words)
         concepts = self.lexicon.concept_hits(text, words)
         attributes = self.lexicon.attribute_hits(text, words)
@@ -118,7 +122,12 @@ class Understanding:
         attributes = [h for h in attributes if not any(h.words <= w for w in named)]
         venues = _venue_slots(mentions)
         origin, destination, near = _places(text, venues, language)
-        near_items = [m for m in mentions if m.ref.kind == "item" and _marked(text, m, "near")]
+        # Thousands of titles may share a word: each stretch of the question is looked at once.
+        spans: dict[tuple[int, int], bool] = {}
+        for m in mentions:
+            if m.ref.kind == "item" and (m.start, m.end) not in spans:
+                spans[(m.start, m.end)] = _marked(text, m, "near")
+        near_items = [m for m in mentions if m.ref.kind == "item" and spans[(m.start, m.end)]]
         near_words = frozenset().union(*(m.words for m in near_items))
         for m in near_items:
             venue = next((i.venue for i in self.index.groups.get(m.ref.key, []) if i.venue), None)
@@ -202,6 +211,9 @@ def _corrected(text: str, words: list[Word]) -> str:
     reader; masked stretches stay masked."""
     out, last = [], 0
     for w in words:
+        if w.start < last:  # one typed word standing for several ('genai')
+            out.append(" " + w.word)
+            continue
         out.append(text[last : w.start])
         out.append(
             w.word

@@ -22,19 +22,22 @@ from bot.understanding.normalize import normalize
 from bot.understanding.words import Word, lemmas
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")  # a name written in Korean matches inside words
+# A word more names than this use tells none of them apart (a big session catalog's "aws").
+COMMON_NAMES = 300
 _WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
 class Ref:
     """What a name names: ('venue', id), ('item', group), ('swag', id), ('service', id),
-    ('meal', kind), ('speaker', id)."""
+    ('meal', kind), ('speaker', id); for sessions of a catalog also ('topic', tag),
+    ('format', format) and ('level', level), each keyed by its normalized text."""
 
     kind: str
     key: str
 
 
-@dataclass
+@dataclass(slots=True)  # a catalog makes tens of thousands
 class Name:
     ref: Ref
     text: str
@@ -42,6 +45,7 @@ class Name:
     keys: list[frozenset[str]]
     weights: list[float] = field(default_factory=list)
     role: bool = False  # a speaker's role ("CTO"): names them, more loosely
+    plain_count: int = 0  # tokens that name nothing ("the", "of")
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,11 @@ class EventIndex:
         self.groups: dict[str, list[ScheduleItem]] = defaultdict(list)  # in time order
         for i in data.schedule:
             self.groups[item_group(i.kind, i.title)].append(i)
+        # Sessions whose time is not announced yet: named like any item, kept apart because
+        # everything that walks ``groups`` relies on a start.
+        self.unscheduled: dict[str, list[ScheduleItem]] = defaultdict(list)
+        for i in data.unscheduled:
+            self.unscheduled[item_group(i.kind, i.title)].append(i)
         self._add_names(data)
         self._weigh()
         # Words of venue names ("Venetian") are places inside other names; a word that is a
@@ -105,7 +114,7 @@ class EventIndex:
             if not tokens:
                 continue
             variants = [tokens]
-            if len(tokens) > 1 and not _HANGUL.search(norm):
+            if 1 < len(tokens) <= 3 and not _HANGUL.search(norm):
                 variants.append(["".join(tokens)])  # "re play" and "replay", "walk up"
             for toks in variants:
                 name = Name(ref, text, toks, [lemmas(t) for t in toks], role=role)
@@ -123,9 +132,10 @@ class EventIndex:
 
         for v in data.venues:
             self._add(Ref("venue", v.id), [v.name, *v.aliases, *translated(v, "name")])
-        for i in data.schedule:
+        for i in [*data.schedule, *data.unscheduled]:
             ref = Ref("item", item_group(i.kind, i.title))
             self._add(ref, [i.title, *i.aliases, *translated(i, "title")])
+        self._add_sessions(data)
         for s in data.swag:
             self._add(Ref("swag", s.id.split("@")[0]), [s.item, *s.aliases, *translated(s, "item")])
         for t in data.transport:
@@ -136,6 +146,28 @@ class EventIndex:
         for p in data.speakers:
             self._add(Ref("speaker", p.id), [p.name, *p.aliases, *translated(p, "name")])
             self._add(Ref("speaker", p.id), [p.role, *translated(p, "role")], role=True)
+
+    def _add_sessions(self, data: EventData) -> None:
+        """A catalog's codes (with and without the repeat suffix: "DOP321", "DOP321-R"),
+        tags, formats and levels ("300 - Advanced" by its number and its word too)."""
+        seen: set[tuple[str, str]] = set()
+
+        def add(ref: Ref, *texts: str) -> None:
+            for text in texts:
+                if text and (ref.key, text) not in seen:
+                    seen.add((ref.key, text))
+                    self._add(ref, [text])
+
+        for i in [*data.schedule, *data.unscheduled]:
+            if not i.code:
+                continue
+            add(Ref("item", item_group(i.kind, i.title)), i.code, i.series)
+            for tag in i.topics:
+                add(Ref("topic", normalize(tag)), tag)
+            if i.format:
+                add(Ref("format", normalize(i.format)), i.format)
+            if i.level:
+                add(Ref("level", normalize(i.level)), i.level, *_WORD.findall(i.level))
 
     def _weigh(self) -> None:
         refs_with: dict[str, set[Ref]] = defaultdict(set)
@@ -148,6 +180,7 @@ class EventIndex:
             for tok in name.tokens:
                 weight = 0.2 if tok in self.plain else 1.0 + math.log(total / len(refs_with[tok]))
                 name.weights.append(weight)
+            name.plain_count = sum(1 for tok in name.tokens if tok in self.plain)
 
     def _text_words(self, data: EventData) -> dict[str, set[Ref]]:
         """Words of every record's own text (notes, where, directions…) -> the records."""
@@ -194,21 +227,26 @@ class EventIndex:
         """The records a question's words name, best first."""
         # name -> token position -> every question word that matches it
         hits: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+        telling: set[int] = set()  # names found by a word that few names use
         plain: list[int] = []
         for i, w in enumerate(words):
             if w.word in self.plain:  # "the", "of": looked up only inside names found otherwise
                 plain.append(i)
                 continue
             for key in w.keys:
-                for n, pos in self.by_key.get(key, ()):
+                found = self.by_key.get(key, ())
+                for n, pos in found:
                     if i not in hits[n][pos]:
                         hits[n][pos].append(i)
+                if len(found) <= COMMON_NAMES:
+                    telling.update(n for n, _ in found)
         for i in range(len(words) - 1):  # "re play" typed apart, "replay" in the data
             joined = words[i].word + words[i + 1].word
             for n, pos in self.by_key.get(joined, ()):
                 if len(self.names[n].tokens) == 1:
                     hits[n][pos].append(i)
                     hits[n][-1].append(i + 1)  # the second word is explained too
+                    telling.add(n)
         korean = [(i, w) for i, w in enumerate(words) if w.language != "en"]
         if korean:
             for n, pos in self.korean:
@@ -216,6 +254,17 @@ class EventIndex:
                 for i, w in korean:
                     if _korean_match(token, w):
                         hits[n][pos].append(i)
+                        telling.add(n)
+        if len(hits) > COMMON_NAMES:
+            # A word thousands of names share ("amazon" in a catalog of "… with Amazon S3"
+            # titles) names none of them by itself: of the names only such words found, keep
+            # those it may name whole.
+            hits = {
+                n: matched
+                for n, matched in hits.items()
+                if n in telling
+                or len(matched) + self.names[n].plain_count >= len(self.names[n].tokens)
+            }
         if plain:  # "the" in "The Venetian": the whole name, in order
             for n, options in hits.items():
                 name = self.names[n]
@@ -247,7 +296,10 @@ class EventIndex:
         )
         # "Badge pickup at The Venetian": in any name but a venue's, the venue is a place
         ordinary = self.ordinary if name.ref.kind == "venue" else self.ordinary_or_venue
-        distinctive = any(name.tokens[p] not in ordinary for p in positions)
+        # A bare number ("3" of "3 PM") tells nothing apart: "Terminal 3" is not named by it.
+        distinctive = any(
+            name.tokens[p] not in ordinary and not name.tokens[p].isdigit() for p in positions
+        )
         if all(name.tokens[p] in self.plain for p in positions):
             return None  # "the", "of": names nothing
         start = words[indices[0]].start

@@ -73,6 +73,7 @@ class Candidate:
     matched: bool = False  # its words were matched loosely (FAQ, text): concepts may veto
     people: bool = False  # its records name people: it answers "who"
     bonus: float = 0.0  # how well it matched as a whole (an FAQ phrasing matched entirely)
+    grounded: bool = True  # False: only a synonym in its text ties it to the question
 
 
 @dataclass
@@ -212,6 +213,13 @@ class Concierge:
                 continue
             missing = sorted(content - set(got))
             _show_evidence(q, best, got, answer, lexicon)
+            if not missing and not best.grounded:  # what a synonym found: shown, not vouched
+                what = ctx.join(
+                    [ctx.t("partial_word", word=w) for w in _phrases(q, sorted(content))]
+                )
+                answer.text = ctx.t("partial", what=what) + "\n" + answer.text
+                answer.confident = False
+                return answer
             if not missing:
                 return answer
             words = _phrases(q, missing)
@@ -307,7 +315,13 @@ def explain(q: Question, c: Candidate, lexicon: Lexicon) -> dict[int, float]:
                 continue
             hit = next(h for h in q.concepts if h.name == concept and i in h.words)
             member = lexicon.is_member(hit) and not hit.words <= set(c.words)
-            if (c.matched and not serves(c, concept)) or member:
+            if c.matched and not serves(c, concept):
+                # kept only when it names one thing its own text holds whole ("raffle" in
+                # the Expo's notes; not "lost" for "lost and found", not any "race")
+                hit = next(h for h in q.concepts if h.name == concept and i in h.words)
+                if not (lexicon.is_member(hit) and hit.phrase in c.evidence().raw):
+                    del got[i]
+            elif member:
                 del got[i]
     if c.placed:
         for m in q.mentions:
@@ -344,6 +358,8 @@ def explain(q: Question, c: Candidate, lexicon: Lexicon) -> dict[int, float]:
             hit = next(h for h in q.concepts if h.name == concept and i in h.words)
             if len(hit.words) > 1 or " " in hit.phrase:
                 ok = hit.phrase in raw
+            elif lexicon.is_member(hit):  # "raffle": the word itself, not any activity
+                ok = bool(w.keys & keys) or w.word in raw
             else:
                 ok = bool(lexicon.group_words("concepts", concept) & keys) or w.word in raw
         else:
@@ -1197,27 +1213,63 @@ def _text_candidates(q: Question, ctx: Context, state: _State) -> list[Candidate
     lexicon = state.understanding.lexicon
     explained = _places_of(q)
     for h in (*q.concepts, *q.attributes):
-        explained |= h.words
+        if not lexicon.is_member(h):  # "raffle" names no item: perhaps some record's text
+            explained |= h.words
     for m in q.mentions:
         if m.exact or m.distinctive:
             explained |= m.words
     found: dict = {}
+    grounded: set = set()  # records that hold one of the words itself, or name a synonym
     for i in sorted(q.content - explained):
-        keys = set(q.words[i].keys)
+        own = set(q.words[i].keys)
+        synonyms: set[str] = set()
         for h in q.synonyms:
             if i in h.words:
-                keys |= {w for w in lexicon.group_words("synonyms", h.name) if " " not in w}
-        for key in keys:
+                synonyms |= {w for w in lexicon.group_words("synonyms", h.name) if " " not in w}
+        for key in own | synonyms:
             for ref in index.text_words.get(key, ()):
                 found.setdefault(ref, set()).add(i)
+                if key in own:
+                    grounded.add(ref)
             for n, _pos in index.by_key.get(key, ()):
                 found.setdefault(index.names[n].ref, set()).add(i)
+                grounded.add(index.names[n].ref)
     out = []
     for ref, words in found.items():
         render = _render_place(ctx, q, ref, words, index) or _render_ref(ctx, q, ref, index.groups)
         if render is not None:
-            out.append(Candidate("text", dict.fromkeys(words, EVIDENCE), 5, render, matched=True))
+            out.append(
+                Candidate(
+                    "text",
+                    dict.fromkeys(words, EVIDENCE),
+                    5,
+                    render,
+                    evidence=_evidence(
+                        state.evidence, ("text", ref), lambda ref=ref: _ref_texts(ctx, ref, index)
+                    ),
+                    matched=True,
+                    # "rain" in the yoga's notes does not answer a question about the weather
+                    grounded=ref in grounded,
+                )
+            )
     return out
+
+
+def _ref_texts(ctx: Context, ref, index) -> tuple[list[str], list[str]]:
+    """A record's names and what it says, whatever its kind."""
+    data = ctx.data
+    if ref.kind == "item":
+        return _item_texts(ctx, index.groups.get(ref.key, [])[:MAX_EVIDENCE_RECORDS])
+    if ref.kind == "venue":
+        v = data.venue(ref.key)
+        return ([v.name, *v.aliases, *v.features], [v.directions, v.notes]) if v else ([], [])
+    if ref.kind == "swag":
+        s = [x for x in data.swag if x.id.split("@")[0] == ref.key][:1]
+        return [x.item for x in s], [y for x in s for y in (x.notes, x.where, x.eligible)]
+    if ref.kind == "service":
+        s = [x for x in data.transport if x.service == ref.key][:1]
+        return [x.name for x in s], [y for x in s for y in (x.notes, x.where)]
+    return [], []
 
 
 def _render_place(ctx: Context, q: Question, ref, words: set[int], index):

@@ -177,7 +177,8 @@ def read_agenda_csv(
             record_type, kind = what.record, what.kind
             if record_type == "meal" and end is not None:
                 for venue in venue_ids:
-                    key = f"{venue or 'all'}-{slug(kind)}-{day}"
+                    # two coffee breaks a day at one place are two: the key holds the time
+                    key = f"{venue or 'all'}-{slug(kind)}-{day}-{start:%H%M}"
                     if key not in seen:
                         seen.add(key)
                         data.meals.append(

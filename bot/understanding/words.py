@@ -25,6 +25,7 @@ from wordfreq import zipf_frequency
 from bot.lang import DEFAULT, Catalog, catalog, catalogs
 
 COMMON_WORD = 3.0  # Zipf frequency from which a typed word is a real word, not a typo
+RARE_WORD = 2.0  # a three-letter word rarer than this may be a slip ('rom'); others are words
 _WORD = re.compile(r"\w+")
 
 
@@ -75,6 +76,8 @@ def _is_typo_of(typed: str, word: str) -> bool:
     'slack' is not 'snack'). A short word may have one letter dropped, added or two swapped;
     a longer one one edit; a long one two."""
     distance = OSA.distance(typed, word)
+    if len(typed) == 3:  # a letter left out, nothing else: 'rom' is 'room', never 'run'
+        return len(word) == 4 and distance == 1
     if len(typed) <= 5:
         return distance == 1 and (len(typed) != len(word) or sorted(typed) == sorted(word))
     return distance <= (1 if len(typed) <= 8 else 2)
@@ -89,8 +92,11 @@ class WordReader:
         self._memo: dict[str, str] = {}
 
     def correct(self, word: str) -> str:
-        """The known word a typo was meant to be, or the word itself."""
-        if word in self.known or len(word) < 4 or not word.isascii() or not word.isalpha():
+        """The known word a typo was meant to be, or the word itself. Three letters is
+        enough for a rare non-word with a letter dropped ('rom' -> 'room')."""
+        if word in self.known or len(word) < 3 or not word.isascii() or not word.isalpha():
+            return word
+        if len(word) == 3 and zipf_frequency(word, "en") >= RARE_WORD:
             return word
         if word in self._memo:
             return self._memo[word]
@@ -137,6 +143,42 @@ class WordReader:
                 out.append(
                     Word(typed, stem, frozenset({typed, stem}), m.start(), m.end(), cat.code)
                 )
+        return self._joined(out, keep)
+
+    def _joined(self, words: list[Word], keep: frozenset[str]) -> list[Word]:
+        """Two typed words that are one known word with a slip: 'cloak rom' -> 'cloakroom'.
+        Only when one of them is not a word the event or the catalogs know."""
+        out: list[Word] = []
+        i = 0
+        while i < len(words):
+            a = words[i]
+            b = words[i + 1] if i + 1 < len(words) else None
+            if (
+                b is not None
+                and a.language == b.language == DEFAULT
+                and (a.word not in self.known or b.word not in self.known)
+                and a.typed.isalpha()
+                and b.typed.isalpha()
+                and not {a.typed, b.typed} & keep
+            ):
+                typed = a.typed + b.typed
+                joined = self.correct(typed)
+                if joined != typed and joined in self.known and len(joined) >= 6:
+                    out.append(
+                        Word(
+                            f"{a.typed} {b.typed}",
+                            joined,
+                            lemmas(joined),
+                            a.start,
+                            b.end,
+                            DEFAULT,
+                            True,
+                        )
+                    )
+                    i += 2
+                    continue
+            out.append(a)
+            i += 1
         return out
 
 

@@ -53,14 +53,15 @@ class Context:
     markup: Markup | None = None
 
     def __post_init__(self) -> None:
+        self._zone = self.data.event.zone  # once: answers ask for it thousands of times
         self.now = self.now.astimezone(UTC)
-        self.today = self.now.astimezone(self.zone).date()
+        self.today = self.now.astimezone(self._zone).date()
         self.cat: Catalog = catalog(self.language)
         self.fmt = Formatter(self.cat, self.zone, self.asker_zone, self.markup)
 
     @property
     def zone(self) -> ZoneInfo:
-        return self.data.event.zone
+        return self._zone
 
     def t(self, key: str, **values: object) -> str:
         return self.cat.t(key, **values)

@@ -442,6 +442,7 @@ def _mention_rank(m: Mention, shared: bool) -> int:
 
 
 MAX_EVIDENCE_RECORDS = 60  # a candidate about thousands of sessions reads only some
+MAX_TEXT_CANDIDATES = 12  # records found only by words of their text: the best few
 
 
 def _evidence(
@@ -1077,12 +1078,18 @@ def _swag_keys(ctx: Context, state: _State, concepts: set[str]) -> list[str]:
     wanted: set[str] = set()
     for name in concepts:
         wanted |= lexicon.group_words("concepts", name)
-    keys = []
-    for s in ctx.data.swag:
-        text = normalize(f"{s.item} {s.notes} {' '.join(s.aliases)}")
-        tokens = {k for tok in text.split() for k in lemmas(tok.strip(".,()"))}
-        if tokens & wanted or any(w in text for w in wanted if " " in w or not w.isascii()):
-            keys.append(s.id.split("@")[0])
+    if ("swag words",) not in state.evidence:  # each item's words, read once per load
+        read = []
+        for s in ctx.data.swag:
+            text = normalize(f"{s.item} {s.notes} {' '.join(s.aliases)}")
+            tokens = {k for tok in text.split() for k in lemmas(tok.strip(".,()"))}
+            read.append((s.id.split("@")[0], text, tokens))
+        state.evidence[("swag words",)] = read
+    keys = [
+        key
+        for key, text, tokens in state.evidence[("swag words",)]
+        if tokens & wanted or any(w in text for w in wanted if " " in w or not w.isascii())
+    ]
     return list(dict.fromkeys(keys))
 
 
@@ -1235,7 +1242,9 @@ def _text_candidates(q: Question, ctx: Context, state: _State) -> list[Candidate
                 found.setdefault(index.names[n].ref, set()).add(i)
                 grounded.add(index.names[n].ref)
     out = []
-    for ref, words in found.items():
+    # the records that hold the most of the words (a word thousands of notes share is no lead)
+    best = sorted(found.items(), key=lambda rw: (-len(rw[1]), rw[0] not in grounded))
+    for ref, words in best[:MAX_TEXT_CANDIDATES]:
         render = _render_place(ctx, q, ref, words, index) or _render_ref(ctx, q, ref, index.groups)
         if render is not None:
             out.append(

@@ -51,6 +51,7 @@ class FaqIndex:
             for f, n in df.items()
         }
         self.plain_features = {f for f in self.weights if _is_plain(f, self.plain)}
+        self.lead_limit = max(50, len(entries) // 20)
         self.by_feature: dict[str, set[int]] = defaultdict(set)
         for n, phrasings in enumerate(self.phrasings):
             for _, features in phrasings:
@@ -103,7 +104,10 @@ class FaqIndex:
         candidates: set[int] = set()
         for features in word_features:
             for f in features:
-                candidates |= self.by_feature.get(f, set())
+                entries = self.by_feature.get(f, set())
+                # "what", "is", or a word most entries share: no lead to any one of them
+                if f not in self.plain_features and len(entries) <= self.lead_limit:
+                    candidates |= entries
         weights = self.weights
         matches = []
         for n in candidates:

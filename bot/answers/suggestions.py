@@ -7,6 +7,7 @@ know" never points at something it cannot answer either.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from wordfreq import zipf_frequency
 
@@ -62,9 +63,9 @@ class Suggestions:
         upcoming = [i for i in data.schedule if (i.end or i.start) >= ctx.now] or data.schedule
         for kind in NOTABLE:
             for item in upcoming:
-                if _generic(item.title):  # "When is Talks?" helps nobody
+                if item.kind != kind or _generic(item.title):  # "When is Talks?" helps nobody
                     continue
-                if item.kind == kind and item_group(item.kind, item.title) not in seen:
+                if item_group(item.kind, item.title) not in seen:
                     seen.add(item_group(item.kind, item.title))
                     out.append((kind, ctx.t("suggest_when", title=_title(ctx, item))))
                     break
@@ -113,6 +114,7 @@ class Suggestions:
         )
 
 
+@lru_cache(maxsize=4096)
 def _generic(title: str) -> bool:
     """A title made only of everyday words ("Talks", "Lunch", "Expo")."""
     words = normalize(title).split()

@@ -153,7 +153,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         settings = Settings.from_env(env)
     except ConfigError as exc:
         raise CliError(str(exc)) from None
-    setup_logging(os.environ.get("CONFBOT_LOG_LEVEL", "INFO"), settings.log_format)
+    setup_logging(settings.log_level, settings.log_format)
     store = open_store(args)
     zone = store.event().zone
     if args.now:  # a running clock from --now, so reminders come due as in real life
@@ -169,9 +169,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
         clock, demo = system_clock(zone), False
     if demo:
         log.warning("running on a demo clock inside the event: %s", clock().isoformat())
+    if args.workers != "1":
+        from bot.workers import supervise, worker_command, worker_count
+
+        try:
+            n = worker_count(args.workers)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+        if n > 1:
+            store.close()  # each worker opens its own
+            now = clock().isoformat() if args.now else None  # one clock for all of them
+            return supervise(n, worker_command(args.db, now, args.demo_clock))
     warm_up()
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(settings, store, clock))
+        asyncio.run(serve(settings, store, clock, reuse_port=args.reuse_port))
     return 0
 
 
@@ -302,6 +313,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="outside the event's dates, run on a demo clock inside it",
     )
+    p.add_argument(
+        "--workers",
+        default="1",
+        metavar="N",
+        help="serving processes sharing the port, or 'auto' for one per CPU core (default 1)",
+    )
+    p.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)  # for workers
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser(
@@ -317,10 +335,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(
-        level=os.environ.get("CONFBOT_LOG_LEVEL", "WARNING"),
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    from bot.logs import valid_level
+
+    level = valid_level(os.environ.get("CONFBOT_LOG_LEVEL") or "WARNING")
+    if level is None:
+        print(
+            "confbot: CONFBOT_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR", file=sys.stderr
+        )
+        return 2
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -1,5 +1,7 @@
 """A local fake of the Slack Web API: an aiohttp server that records every call and can be
-told to answer 429 with Retry-After, or 500, for a number of calls."""
+told to misbehave for a number of calls, the way Slack and the proxies in front of it do:
+429 with Retry-After, 500, a text/plain "403: Forbidden", an HTML 502 page, JSON that does
+not parse."""
 
 from __future__ import annotations
 
@@ -28,7 +30,9 @@ class FakeSlack:
     def __init__(self) -> None:
         FakeSlack.instances.append(self)
         self.calls: list[Call] = []
-        self.faults: list[tuple[str, int, int]] = []  # (method or "*", status, retry_after)
+        self.faults: list[
+            tuple[str, int, int, str]
+        ] = []  # (method or "*", status, retry_after, body)
         self.users: dict[str, dict[str, Any]] = {}
         self.not_in_channel: set[str] = set()
         self.members: dict[str, set[str]] = {}
@@ -42,9 +46,13 @@ class FakeSlack:
 
     # -- control --------------------------------------------------------------------------------
 
-    def fail(self, method: str, status: int, times: int, retry_after: int = 0) -> None:
-        """Answer the next ``times`` calls of ``method`` ("*" for any) with ``status``."""
-        self.faults.extend([(method, status, retry_after)] * times)
+    def fail(
+        self, method: str, status: int, times: int, retry_after: int = 0, body: str = "json"
+    ) -> None:
+        """Answer the next ``times`` calls of ``method`` ("*" for any) with ``status`` and a
+        body of the given kind: "json" (Slack's own error shape), "text" (text/plain, as a
+        proxy sends), "html" (an error page) or "badjson" (JSON content type, not JSON)."""
+        self.faults.extend([(method, status, retry_after, body)] * times)
 
     def rate_limit(self, method: str, per_second: int) -> None:
         """Enforce a limit as Slack does: past it, 429 with Retry-After until the window ends."""
@@ -120,19 +128,38 @@ class FakeSlack:
             )
         self.calls.append(Call(method, params, dict(request.headers)))
         self.changed.set()
-        for n, (name, status, retry_after) in enumerate(self.faults):
+        for n, (name, status, retry_after, kind) in enumerate(self.faults):
             if name in (method, "*"):
                 del self.faults[n]
                 self.calls[-1].status = status
-                headers = {"Retry-After": str(retry_after)} if status == 429 else {}
-                body = {"ok": False, "error": "ratelimited" if status == 429 else "internal_error"}
-                return web.json_response(body, status=status, headers=headers)
+                return self.fault_response(status, retry_after, kind)
         return web.json_response(self.answer(method, params))
+
+    @staticmethod
+    def fault_response(status: int, retry_after: int, kind: str) -> web.Response:
+        headers = {"Retry-After": str(retry_after)} if status == 429 else {}
+        if kind == "text":
+            return web.Response(text=f"{status}: Forbidden", status=status, headers=headers)
+        if kind == "html":
+            page = f"<html><head><title>{status} Bad Gateway</title></head><body><h1>{status} Bad Gateway</h1></body></html>"
+            return web.Response(text=page, status=status, content_type="text/html", headers=headers)
+        if kind == "badjson":
+            return web.Response(
+                text='{"ok": false, "error": ', status=status, content_type="application/json",
+                headers=headers,
+            )  # fmt: skip
+        body = {"ok": False, "error": "ratelimited" if status == 429 else "internal_error"}
+        return web.json_response(body, status=status, headers=headers)
 
     async def handle_response_url(self, request: web.Request) -> web.Response:
         params = await request.json()
         self.calls.append(Call("response_url", params, dict(request.headers)))
         self.changed.set()
+        for n, (name, status, retry_after, kind) in enumerate(self.faults):
+            if name == "response_url":
+                del self.faults[n]
+                self.calls[-1].status = status
+                return self.fault_response(status, retry_after, kind)
         return web.Response(text="ok")
 
     @property

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import time
+import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -73,6 +74,11 @@ class Harness:
             "Content-Type": content_type,
         }
 
+    def trigger_id(self) -> str:
+        """Slack gives every slash command and button press a trigger_id of its own (unique
+        across harnesses: a restarted server remembers the ones it has seen)."""
+        return f"13345224609.{next(self._ids)}.{uuid.uuid4().hex[:20]}"
+
     async def post(self, body: str, headers: dict[str, str]) -> tuple[int, str]:
         async with self.session.post(
             f"{self.url}/slack/events", data=body.encode(), headers=headers
@@ -128,7 +134,7 @@ class Harness:
                 "token": "legacy", "team_id": "T000TEST", "team_domain": "test", "channel_id": channel,
                 "channel_name": "general", "user_id": user, "user_name": "alice", "command": command,
                 "text": text, "api_app_id": "A000TEST", "response_url": self.fake.response_url,
-                "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+                "trigger_id": self.trigger_id(),
             }
         )  # fmt: skip
         return await self.post(
@@ -148,7 +154,7 @@ class Harness:
             "api_app_id": "A000TEST",
             "token": "legacy",
             "team": {"id": "T000TEST", "domain": "test"},
-            "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+            "trigger_id": self.trigger_id(),
             "response_url": self.fake.response_url,
             "actions": [
                 {

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import logging
-
 from bot.slack.blocks import home_view, slack_time
-from bot.slack.services import SlackServices, reason
-
-log = logging.getLogger(__name__)
+from bot.slack.services import SlackServices
 
 # The home tab is built from the same answers people get when they ask.
 HOME_QUESTIONS = [
@@ -19,7 +15,7 @@ HOME_QUESTIONS = [
 
 
 def home_sections(services: SlackServices, zone) -> list[tuple[str, str]]:
-    event = services.store.event()
+    event = services.db.store.event()
     if event is None:
         return [("Not ready yet", "No event is loaded yet.")]
     now = services.clock()
@@ -34,15 +30,19 @@ def home_sections(services: SlackServices, zone) -> list[tuple[str, str]]:
     return sections
 
 
-async def publish_home(services: SlackServices, user: str) -> None:
-    zone = await services.user_zone(user)
-    event = services.store.event()
-    view = home_view(
+def home_of(services: SlackServices, user: str, zone) -> dict:
+    """The whole view (on the store's thread: it reads the event, reminders and codes)."""
+    event = services.db.store.event()
+    return home_view(
         event.name if event else "confbot",
         home_sections(services, zone),
         extra=services.reminders.home_blocks(user) + services.credits.home_blocks(user),
     )
-    try:
-        await services.client.views_publish(user_id=user, view=view)
-    except Exception as exc:
-        log.error("views.publish for %s failed: %s", user, reason(exc))
+
+
+async def publish_home(services: SlackServices, user: str, zone) -> None:
+    """Build and publish App Home; look ``zone`` up before taking a work slot."""
+    view = await services.db.call(home_of, services, user, zone)
+    await services.attempt(
+        f"views.publish for {user}", services.client.views_publish(user_id=user, view=view)
+    )

@@ -304,6 +304,36 @@ class CoreStore:
                 self.db.execute("DELETE FROM slack_events WHERE seen_at < ?", [cutoff.isoformat()])
         return first
 
+    def help_request(
+        self, user_id: str, question_key: str, now: datetime, *, spacing_s: int = 60
+    ) -> str:
+        """May this person's question go to the help channel? 'ok' (recorded), 'repeat' (this
+        question went already) or 'too_soon' (another one within ``spacing_s`` seconds)."""
+        with self.transaction():
+            if self.db.execute(
+                "SELECT 1 FROM help_requests WHERE user_id = ? AND question_key = ?",
+                [user_id, question_key],
+            ).fetchone():
+                return "repeat"
+            cutoff = datetime.fromtimestamp(now.timestamp() - spacing_s, UTC).isoformat()
+            if self.db.execute(
+                "SELECT 1 FROM help_requests WHERE user_id = ? AND at > ?", [user_id, cutoff]
+            ).fetchone():
+                return "too_soon"
+            self.db.execute(
+                "INSERT INTO help_requests (user_id, question_key, at) VALUES (?, ?, ?)",
+                [user_id, question_key, now.astimezone(UTC).isoformat()],
+            )
+            return "ok"
+
+    def forget_help_request(self, user_id: str, question_key: str) -> None:
+        """The post did not go out: the person may ask again at once."""
+        with self.transaction():
+            self.db.execute(
+                "DELETE FROM help_requests WHERE user_id = ? AND question_key = ?",
+                [user_id, question_key],
+            )
+
     def record_feedback(
         self, message_ts: str, user_id: str, vote: str, question: str, intent: str
     ) -> None:

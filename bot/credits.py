@@ -241,6 +241,8 @@ class Credits:
             "total": campaign.codes_total,
             "claimed": claimed,
             "left": campaign.codes_left,
+            # claimed, but Slack took the message by no private way: handed over next contact
+            "undelivered": self.store.undelivered_count(campaign.id),
             "claims_per_hour": self.store.claims_per_hour(campaign.id),
         }
 

@@ -190,6 +190,11 @@ def cmd_stats(args, store, cli_error) -> int:
         print("No campaigns yet: `confbot credits import CAMPAIGN FILE.csv` creates one.")
     for s in stats:
         print(f"{s['campaign']}: {s['total']} codes, {s['claimed']} claimed, {s['left']} left")
+        if s["undelivered"]:
+            print(
+                f"  {s['undelivered']} claimed but not delivered yet (Slack failed): "
+                "handed over when the person next writes to the bot"
+            )
         for hour, n in s["claims_per_hour"]:
             print(f"  {hour}:00 UTC  {n}")
     return 0

@@ -38,6 +38,7 @@ class FakeSlack:
         self.members: dict[str, set[str]] = {}
         self.limit: tuple[str, int] | None = None  # (method, calls per 1-second window)
         self.delay = 0.0  # seconds to sit on every call (a Slack that times out)
+        self.delays: dict[str, float] = {}  # seconds to sit on calls of one method
         self._window = (0, 0)  # (second, calls in it)
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -108,8 +109,8 @@ class FakeSlack:
 
     async def handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        if self.delay:
-            await asyncio.sleep(self.delay)
+        if delay := self.delays.get(method, self.delay):
+            await asyncio.sleep(delay)
         if request.method == "GET":
             params = dict(request.query)
         elif request.content_type == "application/json":

@@ -1,6 +1,5 @@
 """Reading a failed Slack call: whatever the peer answered, one short line, never a raise."""
 
-
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 

@@ -96,16 +96,28 @@ def cached_authorization(client: AsyncWebClient, token: str):
     and is tried again on the next request.
     """
     known: list[AuthorizeResult] = []
+    asking: list[asyncio.Future] = []  # one auth.test in flight, however many requests wait
+
+    async def ask() -> dict | None:
+        try:
+            response = await client.auth_test()
+            return response.data if isinstance(response.data, dict) else {}
+        except Exception as exc:
+            log.warning("auth.test failed (%s); handling the request anyway", reason(exc))
+            return None
+        finally:
+            asking.clear()
 
     async def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
         if known:
             return known[0]
-        try:
-            response = await client.auth_test()
-            data = response.data if isinstance(response.data, dict) else {}
-        except Exception as exc:
-            log.warning("auth.test failed (%s); handling the request anyway", reason(exc))
+        if not asking:
+            asking.append(asyncio.ensure_future(ask()))
+        data = await asyncio.shield(asking[0])
+        if data is None:
             return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=token)
+        if known:
+            return known[0]
         known.append(
             AuthorizeResult(
                 enterprise_id=enterprise_id,

@@ -86,7 +86,7 @@ USERS = (f"U{n:03d}ASKER" for n in itertools.count())
 
 @seed(20231204)
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(text=USER_TEXT)
 def test_nothing_the_bot_posts_carries_live_markup_a_user_wrote(sync_slack, text):

@@ -7,7 +7,7 @@ import dataclasses
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -188,37 +188,50 @@ class CoreStore:
         return int(self.db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0])
 
     def save_event_data(self, data: EventData, *, replace: bool) -> dict[str, int]:
-        """Write a loaded event in one transaction: upsert by id, or swap it whole.
+        """Write a loaded event, all or nothing: upsert by id, or swap it whole.
 
-        Returns how many records of each kind the file held.
+        A large event (150,000 rows) takes seconds to write; in one transaction that would
+        hold the database's write lock all along, and a serving bot's writes (deliveries
+        seen, claims) would wait for it. So the new tables are built beside the live ones in
+        short transactions (``staging.BATCH`` rows each) that the server's writes slip in
+        between, and one short transaction swaps them in. Readers see the old event or the
+        new one, never a mix. Returns how many records of each kind the file held.
         """
-        counts: dict[str, int] = {}
-        with self.transaction():
-            if replace:
-                for table in TABLES.values():
-                    self.db.execute(f"DELETE FROM {table}")
-            self.db.execute(
-                "INSERT INTO event (id, name, tz, first_day, last_day, source) "
-                "VALUES (1, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-                "name = excluded.name, tz = excluded.tz, first_day = excluded.first_day, "
-                "last_day = excluded.last_day, source = excluded.source",
-                [
-                    data.event.name,
-                    data.event.tz,
-                    data.event.first_day.isoformat(),
-                    data.event.last_day.isoformat(),
-                    data.event.source,
-                ],
-            )
+        from bot.store.staging import StagedLoad
+
+        counts = {table: len(getattr(data, table)) for table in TABLES.values()}
+        load = StagedLoad(self, TABLES)
+        try:
+            revision = self.revision()
+            load.create(copy_live=not replace)
             for table in TABLES.values():
-                records = getattr(data, table)
-                counts[table] = len(records)
-                if records:
-                    self.db.table(table).upsert_all((to_row(r) for r in records), pk="id")
-            self._rebuild_search_index()
-            self.db.execute(
-                "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'"
-            )
+                load.upsert(table, [to_row(r) for r in getattr(data, table)])
+            load.index_for_search()
+            with self.transaction():
+                if self.revision() != revision:
+                    raise StoreError(
+                        "another load changed the event while this one was being written; "
+                        "nothing changed: load it again"
+                    )
+                self.db.execute(
+                    "INSERT INTO event (id, name, tz, first_day, last_day, source) "
+                    "VALUES (1, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                    "name = excluded.name, tz = excluded.tz, first_day = excluded.first_day, "
+                    "last_day = excluded.last_day, source = excluded.source",
+                    [
+                        data.event.name,
+                        data.event.tz,
+                        data.event.first_day.isoformat(),
+                        data.event.last_day.isoformat(),
+                        data.event.source,
+                    ],
+                )
+                load.swap()
+                self.db.execute(
+                    "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'"
+                )
+        finally:
+            load.drop()
         return counts
 
     def load_event_data(self) -> EventData | None:
@@ -250,25 +263,24 @@ class CoreStore:
 
     # -- full-text search -----------------------------------------------------------------
 
-    def _rebuild_search_index(self) -> None:
-        self.db.execute("DELETE FROM search_fts")
-        docs: list[tuple[str, str, str, str]] = []
-        for v in self._rows("venues"):
+    def _search_docs(self, table_name: Callable[[str], str] = str) -> list[tuple[str, ...]]:
+        """The full-text index's documents (doc_type, doc_id, title, body), from the event's
+        tables (or, with ``table_name``, from a load's staged copies of them)."""
+        docs: list[tuple[str, ...]] = []
+        for v in self._rows(table_name("venues")):
             body = " ".join([*json.loads(v["aliases"]), *json.loads(v["features"])])
             docs.append(("venue", v["id"], v["name"], f"{body} {v['directions']} {v['notes']}"))
-        for s in self._rows("schedule"):
+        for s in self._rows(table_name("schedule")):
             body = f"{s['kind']} {s['speaker']} {s['where']} {s['notes']}"
             docs.append(("schedule", s["id"], s["title"], body))
-        for s in self._rows("swag"):
+        for s in self._rows(table_name("swag")):
             docs.append(("swag", s["id"], s["item"], f"{s['where']} {s['eligible']} {s['notes']}"))
-        for f in self._rows("faq"):
+        for f in self._rows(table_name("faq")):
             body = f"{' '.join(json.loads(f['keywords']))} {f['answer']}"
             docs.append(("faq", f["id"], f["question"], body))
-        self.db.conn.executemany(
-            "INSERT INTO search_fts (doc_type, doc_id, title, body) VALUES (?, ?, ?, ?)", docs
-        )
+        return docs
 
-    def _rows(self, table: str) -> Iterable[dict[str, Any]]:
+    def _rows(self, table: str) -> list[dict[str, Any]]:
         cursor = self.db.execute(f"SELECT * FROM {table}")
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, r, strict=True)) for r in cursor]

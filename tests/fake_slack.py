@@ -44,6 +44,7 @@ class FakeSlack:
         self._runner: web.AppRunner | None = None
         self.url = ""
         self.changed = asyncio.Event()
+        self.sockets: list[web.WebSocketResponse] = []  # Socket Mode connections, newest last
 
     # -- control --------------------------------------------------------------------------------
 
@@ -95,6 +96,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self.handle)
         app.router.add_post("/response/{token}", self.handle_response_url)
+        app.router.add_get("/socket", self.handle_socket)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -163,6 +165,23 @@ class FakeSlack:
                 return self.fault_response(status, retry_after, kind)
         return web.Response(text="ok")
 
+    async def handle_socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode: say hello, then record what the app sends back (acknowledgements)."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.sockets.append(ws)
+        self.changed.set()
+        await ws.send_json({"type": "hello", "num_connections": 1, "debug_info": {}})
+        async for message in ws:
+            if message.type == web.WSMsgType.TEXT:
+                self.calls.append(Call("socket_ack", json.loads(message.data)))
+                self.changed.set()
+        return ws
+
+    async def socket_send(self, envelope: dict[str, Any]) -> None:
+        """Deliver an envelope (events_api, slash_commands, interactive) over Socket Mode."""
+        await self.sockets[-1].send_json(envelope)
+
     @property
     def response_url(self) -> str:
         return self.url.replace("/api/", "/response/T1B1") if self.url else ""
@@ -194,4 +213,9 @@ class FakeSlack:
             }
         if method == "views.publish":
             return {"ok": True, "view": {"id": "V000TEST"}}
+        if method == "apps.connections.open":
+            return {
+                "ok": True,
+                "url": self.url.replace("http://", "ws://").replace("/api/", "/socket"),
+            }
         return {"ok": True}

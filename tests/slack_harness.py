@@ -194,9 +194,16 @@ class ServeProcess:
     """`confbot serve` in a subprocess, as an operator runs it, with a Harness to talk to it."""
 
     def __init__(
-        self, db: str, fake: FakeSlack, *, now: str = "2023-11-28T12:00", env: dict | None = None
+        self,
+        db: str,
+        fake: FakeSlack,
+        *,
+        now: str = "2023-11-28T12:00",
+        env: dict | None = None,
+        args: tuple[str, ...] = (),
     ):
         self.db, self.fake, self.now, self.extra_env = db, fake, now, env or {}
+        self.args = args  # more `serve` options, e.g. ("--workers", "2")
         self.proc = None
         self.stderr = b""
 
@@ -218,12 +225,13 @@ class ServeProcess:
             "PORT": str(port),
             **self.extra_env,
         }
-        env.pop("SLACK_APP_TOKEN", None)
+        if "SLACK_APP_TOKEN" not in self.extra_env:
+            env.pop("SLACK_APP_TOKEN", None)
         root = Path(__file__).resolve().parent.parent
         # stderr to a file, not a pipe: a pipe nobody reads fills up and blocks the server
         self.log = tempfile.NamedTemporaryFile(prefix="confbot-serve-", suffix=".log", delete=False)  # noqa: SIM115 (open while it runs)
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "--db", self.db, "serve", "--now", self.now,
+            sys.executable, "-m", "bot", "--db", self.db, "serve", "--now", self.now, *self.args,
             cwd=root, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=self.log,
         )  # fmt: skip
         harness = Harness.__new__(Harness)

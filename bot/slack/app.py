@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -284,7 +285,8 @@ def add_health(web_app: web.Application, services: SlackServices) -> None:
             return web.json_response({"status": "ok", "database": "busy"})
         except Exception as exc:
             return web.json_response({"status": "error", "error": type(exc).__name__}, status=503)
-        return web.json_response({"status": "ok", "database": state})
+        # which process answered: with `serve --workers N`, several share the port
+        return web.json_response({"status": "ok", "database": state, "process": os.getpid()})
 
     async def close(_app: web.Application) -> None:
         await asyncio.get_running_loop().run_in_executor(None, health_db.close)

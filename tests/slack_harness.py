@@ -31,6 +31,15 @@ class Harness:
         self._ids = itertools.count(1)
         self.session: aiohttp.ClientSession | None = None
 
+    @classmethod
+    def remote(cls, url: str, fake: FakeSlack) -> Harness:
+        """A harness that only sends requests, to a server running elsewhere (a process)."""
+        harness = cls.__new__(cls)
+        harness.url, harness.fake = url, fake
+        harness._ids = itertools.count(1)
+        harness.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+        return harness
+
     async def start(self) -> Harness:
         api_url = self.settings_overrides.pop("api_url", None) or await self.fake.start()
         self.settings = Settings(
@@ -207,6 +216,11 @@ class ServeProcess:
         self.proc = None
         self.stderr = b""
 
+    def command(self, port: int) -> list[str]:
+        import sys
+
+        return [sys.executable, "-m", "bot", "--db", self.db, "serve", "--now", self.now, *self.args]
+
     async def start(self) -> Harness:
         import asyncio
         import os
@@ -231,13 +245,10 @@ class ServeProcess:
         # stderr to a file, not a pipe: a pipe nobody reads fills up and blocks the server
         self.log = tempfile.NamedTemporaryFile(prefix="confbot-serve-", suffix=".log", delete=False)  # noqa: SIM115 (open while it runs)
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "--db", self.db, "serve", "--now", self.now, *self.args,
-            cwd=root, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=self.log,
+            *self.command(port), cwd=root, env=env, stdout=asyncio.subprocess.DEVNULL,
+            stderr=self.log,
         )  # fmt: skip
-        harness = Harness.__new__(Harness)
-        harness.url, harness.fake = f"http://127.0.0.1:{port}", self.fake
-        harness._ids = itertools.count(1)
-        harness.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+        harness = Harness.remote(f"http://127.0.0.1:{port}", self.fake)
         for _ in range(300):
             try:
                 if (await harness.health())[0] == 200:

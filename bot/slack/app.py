@@ -27,6 +27,7 @@ from bot.logs import REDACTOR, install_redaction, quiet_libraries
 from bot.scheduler import ReminderScheduler
 from bot.slack.credits import SlackCredits
 from bot.slack.errors import reason
+from bot.slack.http import SlackEndpoint
 from bot.slack.listeners import register_listeners
 from bot.slack.reminders import RateGate, SlackReminders
 from bot.slack.services import SlackServices
@@ -170,12 +171,18 @@ def build_app(
             # before the response costs nothing, and saves bolt's 10 ms polling for the ack.
             process_before_response=True,
         )
-    db = StoreThread(store.path)
-    services = SlackServices(settings, db, clock, client, Zones(lookup_client(settings)))
+    # short writes, committed together in a burst; the event's long reads on their own thread
+    db = StoreThread(store.path, group_commit=True)
+    event_db = StoreThread(store.path, name="event")
+    services = SlackServices(settings, db, event_db, clock, client, Zones(lookup_client(settings)))
     services.credits = SlackCredits(services)
     services.reminders = SlackReminders(services, gate)
     services.scheduler = ReminderScheduler(
-        db.store, clock, services.reminders.post, settings.announce_channels, run=db.call
+        event_db.store,
+        clock,
+        services.reminders.post,
+        settings.announce_channels,
+        run=event_db.call,
     )
     register_listeners(app, services)
 
@@ -200,7 +207,8 @@ async def close_services(app: AsyncApp, services: SlackServices) -> None:
     for client in (app.client, services.zones.client):
         if client.session is not None:
             await client.session.close()
-    await asyncio.get_running_loop().run_in_executor(None, services.db.close)
+    for db in (services.db, services.event_db):
+        await asyncio.get_running_loop().run_in_executor(None, db.close)
 
 
 async def serve(
@@ -304,9 +312,10 @@ def health_app(services: SlackServices) -> web.Application:
 
 def build_web_app(app: AsyncApp, services: SlackServices) -> web.Application:
     """Slack requests at /slack/events (signed ones only) and GET /health."""
-    web_app = app.web_app(path="/slack/events")
-    web_app.middlewares.append(signature_middleware(services.settings.signing_secret))
-    web_app.middlewares.append(malformed_is_400)
+    web_app = web.Application(
+        middlewares=[signature_middleware(services.settings.signing_secret), malformed_is_400]
+    )
+    web_app.router.add_post("/slack/events", SlackEndpoint(app, services).handle)
     add_health(web_app, services)
 
     async def close(_app: web.Application) -> None:

@@ -77,6 +77,23 @@ class SlackCredits:
             return Credits.unknown(picked)
         return await db.call(self.credits.settle, picked, user, now, eligible)
 
+    async def outcome_at_once(
+        self, key: str | None, user: str
+    ) -> tuple[ClaimOutcome | None, list[int]]:
+        """A claim as one request's whole effect: (None, []) for a replayed request, else the
+        outcome and the campaigns in which the person holds an undelivered code. Seeing the
+        request, picking the campaign and the claim itself are one transaction (one fsync),
+        unless eligibility needs Slack (a channel's members), asked between two."""
+        db, now = self.services.db, self.services.clock()
+        first, picked, pending = await db.run(_claim_at_once, key, user, now)
+        if not first or isinstance(picked, ClaimOutcome):
+            return picked, pending
+        try:
+            eligible = await self.credits.eligible(picked, user, self.is_member)
+        except EligibilityUnknown:
+            return Credits.unknown(picked), pending
+        return await db.call(self.credits.settle, picked, user, now, eligible), pending
+
     @staticmethod
     def blocks(outcome: ClaimOutcome) -> list[dict] | None:
         """The campaign picker, when there is a choice to make; plain text otherwise."""
@@ -173,11 +190,10 @@ class SlackCredits:
             return
         await self.services.post(target, Credits.alert_text(campaign, min(thresholds), left))
 
-    def home_blocks(self, user: str) -> list[dict]:
-        """App Home: each open campaign, with Claim or Show my code (on the store's thread)."""
-        store = self.services.db.store
+    def home_blocks(self, store, user: str) -> list[dict]:
+        """App Home: each open campaign, with Claim or Show my code (on ``store``'s thread)."""
         blocks: list[dict] = []
-        for c in self.credits.open_campaigns(self.services.clock()):
+        for c in Credits(store).open_campaigns(self.services.clock()):
             worth = f" ({c.value})" if c.value else ""
             if store.held_code(c.id, user):
                 text, label = f"*{c.name}*{worth}: you have claimed your code.", "Show my code"
@@ -328,6 +344,20 @@ class SlackCredits:
         except DuplicateCode as exc:
             raise ValueError(f"code {exc.index} of {len(codes)} is already in the store") from None
         return f"Added {added} codes to *{campaign.name}*: {campaign.codes_left} of {campaign.codes_total} unclaimed."
+
+
+def _claim_at_once(store, key: str | None, user: str, now):
+    """(first, outcome or the campaign still to check eligibility for, pending codes)."""
+    with store.transaction():
+        if key and not store.first_delivery(key):
+            return False, None, []
+        pending = store.undelivered_for(user) if user else []
+        credits = Credits(store)
+        picked = credits.pick(now, None)
+        if isinstance(picked, ClaimOutcome) or picked.eligibility == "channel":
+            return True, picked, pending
+        eligible = picked.eligibility == "everyone" or user in picked.allowlist
+        return True, credits.settle(picked, user, now, eligible), pending
 
 
 def _user_id(text: str) -> str:

@@ -15,7 +15,7 @@ HOME_QUESTIONS = [
 
 
 def home_sections(services: SlackServices, zone) -> list[tuple[str, str]]:
-    event = services.db.store.event()
+    event = services.event_db.store.event()
     if event is None:
         return [("Not ready yet", "No event is loaded yet.")]
     now = services.clock()
@@ -31,18 +31,19 @@ def home_sections(services: SlackServices, zone) -> list[tuple[str, str]]:
 
 
 def home_of(services: SlackServices, user: str, zone) -> dict:
-    """The whole view (on the store's thread: it reads the event, reminders and codes)."""
-    event = services.db.store.event()
+    """The whole view (on event_db's thread: it reads the event, reminders and codes)."""
+    store = services.event_db.store
+    event = store.event()
     return home_view(
         event.name if event else "confbot",
         home_sections(services, zone),
-        extra=services.reminders.home_blocks(user) + services.credits.home_blocks(user),
+        extra=services.reminders.home_blocks(user) + services.credits.home_blocks(store, user),
     )
 
 
 async def publish_home(services: SlackServices, user: str, zone) -> None:
     """Build and publish App Home; look ``zone`` up before taking a work slot."""
-    view = await services.db.call(home_of, services, user, zone)
+    view = await services.event_db.call(home_of, services, user, zone)
     await services.attempt(
         f"views.publish for {user}", services.client.views_publish(user_id=user, view=view)
     )

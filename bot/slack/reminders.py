@@ -57,7 +57,7 @@ class RateGate:
 
 class SlackReminders:
     """The sync methods read and write the store: call them on the store's thread
-    (``services.db.call``)."""
+    (``services.event_db.call``)."""
 
     def __init__(self, services: SlackServices, gate: RateGate):
         self.services = services
@@ -65,7 +65,7 @@ class SlackReminders:
 
     @property
     def store(self):
-        return self.services.db.store
+        return self.services.event_db.store
 
     def context(self) -> Context:
         data = self.store.load_event_data()
@@ -76,7 +76,7 @@ class SlackReminders:
 
     async def post(self, target: str, due: Due, late: bool) -> str:
         """The poster the scheduler calls: 'sent', or 'failed' (it is tried again)."""
-        text = await self.services.db.call(self.message, due, late)
+        text = await self.services.event_db.call(self.message, due, late)
         blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
         if due.item is not None and due.kind in {"item", "moved"}:
             blocks.append(

@@ -35,21 +35,16 @@ def compute_answer(
     zone: ZoneInfo | None,
     user_id: str,
 ) -> tuple[Answer, str, list[dict]]:
-    """The answer, its plain-text fallback and its blocks (on the store's thread)."""
-    answer = concierge.ask(text, now, asker_zone=zone, user_id=user_id)
+    """The answer, its notification text and its blocks (on event_db's thread).
+
+    One pass of the concierge: times come as the event's time beside a <!date> token, which
+    Slack shows in each reader's own zone, with the asker's time as its fallback text (what a
+    notification shows). The answer is most of the CPU a question costs; once is enough.
+    """
     event = store.event()
-    if event is None:
-        return answer, answer.text, answer_blocks(answer, text)
-    rich = concierge.ask(
-        text,
-        now,
-        asker_zone=zone,
-        user_id=user_id,
-        record=False,
-        moment_formatter=slack_time(event.zone, zone),
-    )
-    rich.confident, rich.suggestions = answer.confident, answer.suggestions
-    return answer, answer.text, answer_blocks(rich, text)
+    formatter = slack_time(event.zone, zone) if event is not None else None
+    answer = concierge.ask(text, now, asker_zone=zone, user_id=user_id, moment_formatter=formatter)
+    return answer, answer.text, answer_blocks(answer, text)
 
 
 def _arrival(store: Store, key: str | None, user: str) -> tuple[bool, list[int]]:
@@ -57,26 +52,66 @@ def _arrival(store: Store, key: str | None, user: str) -> tuple[bool, list[int]]
     return first, (store.undelivered_for(user) if first and user else [])
 
 
+class AcksFirst:
+    """Work after the ack steps aside while acknowledgements are being written.
+
+    One event loop does both; in a burst (a thousand people pressing at once) the work
+    after earlier acks would otherwise take turns with the acks of new requests, and every
+    ack would wait behind answers being posted. Each step of that work (starting, answering,
+    each Web API call) waits until no request is in flight, or ``LONGEST`` at most, so it
+    still moves on in a long burst and runs at full speed once the burst is acknowledged."""
+
+    LONGEST = 0.05  # seconds a step may wait for a quiet moment
+
+    def __init__(self) -> None:
+        self.in_flight = 0
+        self._quiet = asyncio.Event()
+        self._quiet.set()
+
+    def arrived(self) -> None:
+        self.in_flight += 1
+        self._quiet.clear()
+
+    def answered(self) -> None:
+        self.in_flight -= 1
+        if self.in_flight <= 0:
+            self.in_flight = 0
+            self._quiet.set()
+
+    async def turn(self) -> None:
+        if self.in_flight:
+            try:
+                await asyncio.wait_for(self._quiet.wait(), self.LONGEST)
+            except TimeoutError:
+                pass
+
+
 class SlackServices:
     def __init__(
         self,
         settings: Settings,
         db: StoreThread,
+        event_db: StoreThread,
         clock: Callable[[], datetime],
         client: AsyncWebClient,
         zones: Zones,
     ):
         self.settings = settings
+        # Two threads, two connections: ``db`` for short work (deliveries seen, claims,
+        # votes), which must never wait behind ``event_db``'s long work (answers, App Home,
+        # reminders: it reads the whole event into memory, seconds after a large load).
         self.db = db
+        self.event_db = event_db
         self.clock = clock
         self.client = client
         self.zones = zones
-        self.concierge = Concierge(db.store)  # used on the store's thread only
+        self.concierge = Concierge(event_db.store)  # used on event_db's thread only
         # Attached by build_app, since each needs these services:
         self.credits = None  # SlackCredits
         self.reminders = None  # SlackReminders
         self.scheduler = None  # ReminderScheduler
         self.work = asyncio.Semaphore(SLOTS)
+        self.acks_first = AcksFirst()
         self._tasks: set[asyncio.Task] = set()
 
     # -- after the ack ---------------------------------------------------------------------------
@@ -95,6 +130,7 @@ class SlackServices:
 
     async def _guarded(self, job, what: str, on_failure) -> None:
         try:
+            await self.acks_first.turn()
             await job
         except asyncio.CancelledError:
             raise
@@ -112,11 +148,14 @@ class SlackServices:
                     log.error("telling the person about it failed too: %s", type(again).__name__)
 
     async def drain(self, timeout: float = 5.0) -> None:
-        """Let the jobs in flight finish (at most ``timeout`` seconds), then cancel the rest."""
-        if self._tasks:
-            _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
-            for task in pending:
-                task.cancel()
+        """Let the jobs in flight finish, and those they start (at most ``timeout`` seconds
+        in all), then cancel the rest."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self._tasks and (left := deadline - loop.time()) > 0:
+            await asyncio.wait(set(self._tasks), timeout=left)
+        for task in list(self._tasks):
+            task.cancel()
 
     # -- deliveries ------------------------------------------------------------------------------
 
@@ -125,7 +164,7 @@ class SlackServices:
         duplicated or replayed delivery of an event, slash command or button press (same
         event_id, or trigger_id): it was handled already and must have no second effect.
         ``pending``: campaigns in which the person holds a code that never reached them."""
-        return await self.db.run(_arrival, key, user)
+        return await self.db.run(_arrival, key, user)  # committed with the others queued
 
     async def welcome(self, key: str | None, user: str) -> bool:
         """``arrive``, handing over any undelivered code first. False: do nothing more."""
@@ -142,8 +181,9 @@ class SlackServices:
         """The answer, its plain-text fallback and its blocks, in the asker's zone if known.
 
         Look the zone up (``zones.zone``) before taking a work slot, never inside one."""
-        return await self.db.call(
-            compute_answer, self.db.store, self.concierge, text, self.clock(), zone, user_id
+        await self.acks_first.turn()
+        return await self.event_db.call(
+            compute_answer, self.event_db.store, self.concierge, text, self.clock(), zone, user_id
         )
 
     # -- the Web API -----------------------------------------------------------------------------
@@ -152,6 +192,7 @@ class SlackServices:
         """One Web API call (retried inside the client as configured): its data, or None when
         it failed, logged in one line whatever the peer answered."""
         try:
+            await self.acks_first.turn()
             response = await call
         except Exception as exc:
             log.warning("%s failed: %s", what, reason(exc))

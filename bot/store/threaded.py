@@ -5,43 +5,59 @@ backup), and reading a large event back takes a while; on the event loop either 
 up every acknowledgement Slack is waiting for. Here one thread owns one connection (SQLite
 connections are not to be shared between threads mid-transaction) and runs every call in
 turn; the loop awaits the result.
+
+With ``group_commit``, the calls that queued up while the thread was busy run together in
+one transaction, each in a savepoint of its own (one failing undoes only itself), and are
+answered once it has committed: a burst of small writes (deliveries seen, claims) costs one
+fsync, not one each. Every such call must be short: it holds the write lock.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import logging
+import queue
+import sqlite3
+import threading
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.store import Store
+from bot.store import Store, StoreError
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
+BATCH_MOST = 256  # calls in one group commit at most
 
 
 class StoreThread:
     """``await db.claim(...)`` runs ``Store.claim`` on the store's thread; ``await
     db.run(fn, ...)`` runs ``fn(store, ...)`` there, for work that reads several things.
 
-    ``store`` is the thread's own Store: touch it only inside ``run``.
+    ``store`` is the thread's own Store: touch it only inside ``run``/``call``.
     """
 
-    def __init__(self, path: str | Path, name: str = "store"):
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"confbot-{name}")
+    def __init__(self, path: str | Path, name: str = "store", *, group_commit: bool = False):
+        self.group_commit = group_commit
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._serve, name=f"confbot-{name}", daemon=True)
+        self._thread.start()
         # Opened on the thread that will use it (sqlite3's own rule of thumb).
-        self.store: Store = self._executor.submit(Store, path).result()
+        opened: Future = Future()
+        self._queue.put((functools.partial(Store, path), opened))
+        self.store: Store = opened.result()
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """``fn(store, *args, **kwargs)`` on the store's thread."""
-        call = functools.partial(fn, self.store, *args, **kwargs)
-        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
+        return await self.call(fn, self.store, *args, **kwargs)
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """``fn(*args, **kwargs)`` on the store's thread (fn already knows its store)."""
-        call = functools.partial(fn, *args, **kwargs)
-        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
+        done: Future = Future()
+        self._queue.put((functools.partial(fn, *args, **kwargs), done))
+        return await asyncio.wrap_future(done)
 
     def __getattr__(self, name: str) -> Callable[..., Awaitable[Any]]:
         if name.startswith("_") or name == "store":  # not set up (yet): no recursion
@@ -58,7 +74,83 @@ class StoreThread:
 
     def close(self) -> None:
         """Close the connection on its thread, then stop the thread."""
+        closed: Future = Future()
+        self._queue.put((self.store.close, closed))
+        self._queue.put(None)
         try:
-            self._executor.submit(self.store.close).result()
+            closed.result(timeout=30)
         finally:
-            self._executor.shutdown(wait=True)
+            self._thread.join(timeout=30)
+
+    # -- the thread --------------------------------------------------------------------------
+
+    def _serve(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            batch = [item]
+            if self.group_commit and hasattr(self, "store"):
+                while len(batch) < BATCH_MOST:
+                    try:
+                        more = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if more is None:
+                        self._queue.put(None)  # stop after this batch
+                        break
+                    batch.append(more)
+            if len(batch) == 1:
+                _settle(*batch[0])
+            else:
+                self._commit_together(batch)
+
+    def _commit_together(self, batch: list[tuple[Callable[[], Any], Future]]) -> None:
+        conn = self.store.db.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error:  # locked past the timeout, say: each tries on its own
+            for fn, done in batch:
+                _settle(fn, done)
+            return
+        outcomes: list[tuple[Future, Any, BaseException | None]] = []
+        for fn, done in batch:
+            conn.execute("SAVEPOINT call")
+            try:
+                result = fn()
+            except BaseException as exc:
+                if not conn.in_transaction:  # the whole transaction was rolled back
+                    _fail_all(batch, exc)
+                    return
+                conn.execute("ROLLBACK TO call")
+                conn.execute("RELEASE call")
+                outcomes.append((done, None, exc))
+                continue
+            conn.execute("RELEASE call")
+            outcomes.append((done, result, None))
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            _fail_all(batch, StoreError(f"could not commit: {exc}"))
+            return
+        for done, result, exc in outcomes:  # answered only once it is all on disk
+            if exc is None:
+                done.set_result(result)
+            else:
+                done.set_exception(exc)
+
+
+def _settle(fn: Callable[[], Any], done: Future) -> None:
+    try:
+        done.set_result(fn())
+    except BaseException as exc:
+        done.set_exception(exc)
+
+
+def _fail_all(batch, exc: BaseException) -> None:
+    log.warning("a batch of %d store calls failed together: %s", len(batch), type(exc).__name__)
+    for _, done in batch:
+        if not done.done():
+            done.set_exception(exc)

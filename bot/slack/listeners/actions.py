@@ -152,7 +152,7 @@ def register(app: AsyncApp, services: SlackServices) -> None:
         item_id = str(action.get("value", ""))[:200]
 
         async def work(user, channel, _ts) -> None:
-            _, reply = await services.db.call(services.reminders.add, user, item_id)
+            _, reply = await services.event_db.call(services.reminders.add, user, item_id)
             await services.post_private(channel, user, reply, respond=respond)
 
         handle(body, action, respond, "Remind me", work)

@@ -45,13 +45,8 @@ async def claim_in_ack(
     deliver through response_url when it is done.
     """
 
-    async def claim():
-        first, pending = await services.arrive(key, user)
-        if not first:
-            return None, pending  # a replay: nothing again, not even the code
-        return await services.credits.outcome(user), pending
-
-    task = asyncio.ensure_future(claim())
+    # a replay gets (None, []): nothing again, not even the code
+    task = asyncio.ensure_future(services.credits.outcome_at_once(key, user))
     try:
         outcome, pending = await asyncio.wait_for(asyncio.shield(task), timeout=ACK_BUDGET)
     except TimeoutError:
@@ -97,9 +92,9 @@ async def admin(
     topic = words[0].lower() if words else ""
     if topic in {"announce", "announcements"} and services.credits.is_admin(user):
         if topic == "announcements":
-            reply = await services.db.call(services.reminders.announcements)
+            reply = await services.event_db.call(services.reminders.announcements)
         else:
-            reply = await services.db.call(services.reminders.announce, user, words[1:])
+            reply = await services.event_db.call(services.reminders.announce, user, words[1:])
         await services.post_private(channel, user, reply, respond=respond)
         return
     await services.credits.admin(user, channel, text, respond)  # refuses non-admins
@@ -123,7 +118,7 @@ async def run_command(
         return
     if first in {"remind", "reminder", "reminders", "알림"}:
         async with services.work:
-            reply = await services.db.call(services.reminders.remind, user, " ".join(words[1:]))
+            reply = await services.event_db.call(services.reminders.remind, user, " ".join(words[1:]))
             await services.post_private(channel, user, reply, respond=respond)
         return
     if first == "admin":

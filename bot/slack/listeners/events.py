@@ -54,7 +54,7 @@ async def answer_dm(services: SlackServices, key: str | None, event: dict) -> No
         return
     if m := REMIND_ME.match(text):  # "remind me about Werner's keynote"
         async with services.work:
-            reply = await services.db.call(services.reminders.remind, user, text[m.end() :])
+            reply = await services.event_db.call(services.reminders.remind, user, text[m.end() :])
             await post_dm(services, channel, user, reply)
         return
     zone = await services.zones.zone(user)

@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -126,20 +127,42 @@ async def floor(path: Path, total: int, clients: int) -> dict:
     return {"clients": clients, **result}
 
 
-def compare(served: dict, bare: dict) -> dict:
-    return {
-        "throughput_ratio": round(served["requests_per_s"] / bare["requests_per_s"], 2),
-        "p99_ratio": round(served["ack_p99_ms"] / bare["ack_p99_ms"], 2),
-    }
+def _median(rows: list[dict]) -> dict:
+    """Each figure's median over the rounds (the other keys from the first round)."""
+    out = dict(rows[0])
+    for key, value in rows[0].items():
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            out[key] = statistics.median(r[key] for r in rows)
+        elif isinstance(value, dict) and all(isinstance(v, int | float) for v in value.values()):
+            out[key] = {k: statistics.median(r[key].get(k, 0) for r in rows) for k in value}
+    return out
 
 
-def measure(tmp: Path, total: int, clients: list[int], workers: int) -> list[dict]:
-    """Each concurrency: the floor and `confbot serve`, one after the other, same run."""
+def measure(tmp: Path, total: int, clients: list[int], workers: int, rounds: int = 3) -> list[dict]:
+    """At each concurrency, rounds of the floor and `confbot serve` in turn (the machine's
+    other load weighs on both alike), each figure the median of its rounds, and each ratio
+    the median of the rounds' ratios."""
     rows = []
     for c in clients:
-        bare = asyncio.run(floor(tmp / f"floor{c}.db", total, c))
-        served = asyncio.run(run(tmp / f"mixed{c}.db", total, c, workers))
-        rows.append({**served, "floor": bare, **compare(served, bare)})
+        bares, serveds = [], []
+        for n in range(rounds):
+            bares.append(asyncio.run(floor(tmp / f"floor{c}-{n}.db", total, c)))
+            serveds.append(asyncio.run(run(tmp / f"mixed{c}-{n}.db", total, c, workers)))
+        pairs = list(zip(serveds, bares, strict=True))
+        rows.append(
+            {
+                **_median(serveds),
+                "rounds": rounds,
+                "floor": _median(bares),
+                "throughput_ratio": round(
+                    statistics.median(s["requests_per_s"] / b["requests_per_s"] for s, b in pairs),
+                    2,
+                ),
+                "p99_ratio": round(
+                    statistics.median(s["ack_p99_ms"] / b["ack_p99_ms"] for s, b in pairs), 2
+                ),
+            }
+        )
     return rows
 
 
@@ -150,10 +173,11 @@ def main() -> None:
         "--clients", type=int, nargs="+", default=[50, 200, 1000], help="concurrency levels"
     )
     parser.add_argument("--workers", type=int, default=1, help="`serve --workers N`")
+    parser.add_argument("--rounds", type=int, default=3, help="floor and serve rounds, in turn")
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        results = measure(Path(tmp), args.requests, args.clients, args.workers)
+        results = measure(Path(tmp), args.requests, args.clients, args.workers, args.rounds)
     if args.json:
         print(json.dumps(results, indent=2))
         return

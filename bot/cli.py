@@ -180,9 +180,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
             store.close()  # each worker opens its own
             now = clock().isoformat() if args.now else None  # one clock for all of them
             return supervise(n, worker_command(args.db, now, args.demo_clock))
+    back = None
+    if not settings.socket_mode and not args.back:  # HTTP: a front that acks, a back that works
+        from bot.workers import back_command
+
+        back = back_command(
+            args.db, lambda: clock().isoformat() if args.now else None, args.demo_clock
+        )
     warm_up()
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(settings, store, clock, reuse_port=args.reuse_port))
+        asyncio.run(
+            serve(
+                settings, store, clock, reuse_port=args.reuse_port, back_command=back,
+                back_socket=args.back,
+            )
+        )  # fmt: skip
     return 0
 
 
@@ -320,6 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="serving processes sharing the port, or 'auto' for one per CPU core (default 1)",
     )
     p.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)  # for workers
+    p.add_argument("--back", help=argparse.SUPPRESS)  # the work process's socket (bot.slack.relay)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser(

@@ -15,7 +15,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 log = logging.getLogger(__name__)
 
@@ -83,11 +83,23 @@ def _start(command: Sequence[str], slot: int) -> subprocess.Popen:
     )
 
 
-def worker_command(db: str, now: str | None, demo_clock: bool) -> list[str]:
-    """The `confbot serve` each worker runs."""
-    command = [sys.executable, "-m", "bot", "--db", db, "serve", "--reuse-port"]
+def serve_command(db: str, now: str | None, demo_clock: bool, *extra: str) -> list[str]:
+    command = [sys.executable, "-m", "bot", "--db", db, "serve", *extra]
     if now:
         command += ["--now", now]
     if demo_clock:
         command.append("--demo-clock")
     return command
+
+
+def worker_command(db: str, now: str | None, demo_clock: bool) -> list[str]:
+    """The `confbot serve` each worker runs."""
+    return serve_command(db, now, demo_clock, "--reuse-port")
+
+
+def back_command(
+    db: str, now: Callable[[], str | None], demo_clock: bool
+) -> Callable[[str], list[str]]:
+    """How a front starts its work process (bot.slack.relay), given the socket path; the
+    clock is read at each start, so a restarted work process keeps the front's time."""
+    return lambda socket_path: serve_command(db, now(), demo_clock, "--back", socket_path)

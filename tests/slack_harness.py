@@ -219,13 +219,22 @@ class ServeProcess:
     def command(self, port: int) -> list[str]:
         import sys
 
-        return [sys.executable, "-m", "bot", "--db", self.db, "serve", "--now", self.now, *self.args]
+        return [
+            sys.executable,
+            "-m",
+            "bot",
+            "--db",
+            self.db,
+            "serve",
+            "--now",
+            self.now,
+            *self.args,
+        ]
 
     async def start(self) -> Harness:
         import asyncio
         import os
         import socket
-        import sys
         import tempfile
 
         with socket.socket() as s:

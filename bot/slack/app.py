@@ -29,6 +29,7 @@ from bot.slack.credits import SlackCredits
 from bot.slack.errors import reason
 from bot.slack.http import SlackEndpoint
 from bot.slack.listeners import register_listeners
+from bot.slack.relay import Relay, serve_back
 from bot.slack.reminders import RateGate, SlackReminders
 from bot.slack.services import SlackServices
 from bot.slack.signature import signature_middleware
@@ -212,17 +213,34 @@ async def close_services(app: AsyncApp, services: SlackServices) -> None:
 
 
 async def serve(
-    settings: Settings, store: Store, clock: Callable[[], datetime], *, reuse_port: bool = False
+    settings: Settings,
+    store: Store,
+    clock: Callable[[], datetime],
+    *,
+    reuse_port: bool = False,
+    back_command: Callable[[str], list[str]] | None = None,
+    back_socket: str | None = None,
 ) -> None:
-    """Run until stopped (SIGTERM or Ctrl-C, then the work in flight is finished): Socket Mode
-    when SLACK_APP_TOKEN is set, else HTTP on $PORT.
+    """Run until stopped (SIGTERM or Ctrl-C, then the work in flight is finished).
 
-    In Socket Mode, GET /health is served on $PORT when PORT is set (a platform's web process
-    type needs something to answer its health check). ``reuse_port``: several `serve`
-    processes share the port (``serve --workers N``)."""
+    Socket Mode when SLACK_APP_TOKEN is set, with GET /health on $PORT when PORT is set (a
+    platform's web process type needs something to answer its health check). Else HTTP on
+    $PORT: this process acknowledges, and with ``back_command`` (how to start `serve` as the
+    work process, given its socket) a second process does the work (bot.slack.relay); as
+    that work process, ``back_socket`` is where the requests come from. ``reuse_port``:
+    several `serve` processes share the port (``serve --workers N``)."""
     stopped = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopped.set)
     app, services = build_app(settings, store, clock)
+    if back_socket is not None:
+        endpoint = SlackEndpoint(app, services)
+        await services.scheduler.start()
+        try:
+            await serve_back(back_socket, endpoint.take, stopped)
+        finally:
+            await services.scheduler.stop()
+            await close_services(app, services)
+        return
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -243,14 +261,21 @@ async def serve(
                 await runner.cleanup()
             await close_services(app, services)
         return
-    runner = await _listen(build_web_app(app, services), settings.port, reuse_port)
-    await services.scheduler.start()
+    relay = Relay(back_command) if back_command else None
+    if relay is not None:
+        await relay.start()  # the work process; it runs the reminders too
+    else:
+        await services.scheduler.start()
+    runner = await _listen(build_web_app(app, services, relay), settings.port, reuse_port)
     log.info("serving Slack requests on port %s at /slack/events", settings.port)
     try:
         await stopped.wait()
     finally:
-        await services.scheduler.stop()
+        if relay is None:
+            await services.scheduler.stop()
         await runner.cleanup()
+        if relay is not None:
+            await relay.stop()
 
 
 async def _listen(web_app: web.Application, port: int, reuse_port: bool) -> web.AppRunner:
@@ -282,8 +307,9 @@ async def malformed_is_400(request: web.Request, handler) -> web.StreamResponse:
 HEALTH_WAIT = 3.0  # seconds: the store's thread may be busy with a long read after a load
 
 
-def add_health(web_app: web.Application, services: SlackServices) -> None:
-    """GET /health: 200 with the database's state, 503 when it cannot be read."""
+def add_health(web_app: web.Application, services: SlackServices, relay=None) -> None:
+    """GET /health: 200 with the database's state, 503 when it cannot be read; with a work
+    process (bot.slack.relay), whether it is up (while it is not, this process does its work)."""
     health_db = StoreThread(services.db.store.path, name="health")  # never queued behind work
 
     async def health(_request: web.Request) -> web.Response:
@@ -294,7 +320,10 @@ def add_health(web_app: web.Application, services: SlackServices) -> None:
         except Exception as exc:
             return web.json_response({"status": "error", "error": type(exc).__name__}, status=503)
         # which process answered: with `serve --workers N`, several share the port
-        return web.json_response({"status": "ok", "database": state, "process": os.getpid()})
+        answer = {"status": "ok", "database": state, "process": os.getpid()}
+        if relay is not None:
+            answer["work_process"] = "up" if relay.up else "starting"
+        return web.json_response(answer)
 
     async def close(_app: web.Application) -> None:
         await asyncio.get_running_loop().run_in_executor(None, health_db.close)
@@ -310,13 +339,13 @@ def health_app(services: SlackServices) -> web.Application:
     return web_app
 
 
-def build_web_app(app: AsyncApp, services: SlackServices) -> web.Application:
+def build_web_app(app: AsyncApp, services: SlackServices, relay=None) -> web.Application:
     """Slack requests at /slack/events (signed ones only) and GET /health."""
     web_app = web.Application(
         middlewares=[signature_middleware(services.settings.signing_secret), malformed_is_400]
     )
-    web_app.router.add_post("/slack/events", SlackEndpoint(app, services).handle)
-    add_health(web_app, services)
+    web_app.router.add_post("/slack/events", SlackEndpoint(app, services, relay).handle)
+    add_health(web_app, services, relay)
 
     async def close(_app: web.Application) -> None:
         await close_services(app, services)

@@ -5,6 +5,7 @@ the posting helpers, which never raise and fall back rather than drop a message.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
@@ -52,40 +53,6 @@ def _arrival(store: Store, key: str | None, user: str) -> tuple[bool, list[int]]
     return first, (store.undelivered_for(user) if first and user else [])
 
 
-class AcksFirst:
-    """Work after the ack steps aside while acknowledgements are being written.
-
-    One event loop does both; in a burst (a thousand people pressing at once) the work
-    after earlier acks would otherwise take turns with the acks of new requests, and every
-    ack would wait behind answers being posted. Each step of that work (starting, answering,
-    each Web API call) waits until no request is in flight, or ``LONGEST`` at most, so it
-    still moves on in a long burst and runs at full speed once the burst is acknowledged."""
-
-    LONGEST = 0.05  # seconds a step may wait for a quiet moment
-
-    def __init__(self) -> None:
-        self.in_flight = 0
-        self._quiet = asyncio.Event()
-        self._quiet.set()
-
-    def arrived(self) -> None:
-        self.in_flight += 1
-        self._quiet.clear()
-
-    def answered(self) -> None:
-        self.in_flight -= 1
-        if self.in_flight <= 0:
-            self.in_flight = 0
-            self._quiet.set()
-
-    async def turn(self) -> None:
-        if self.in_flight:
-            try:
-                await asyncio.wait_for(self._quiet.wait(), self.LONGEST)
-            except TimeoutError:
-                pass
-
-
 class SlackServices:
     def __init__(
         self,
@@ -106,12 +73,16 @@ class SlackServices:
         self.client = client
         self.zones = zones
         self.concierge = Concierge(event_db.store)  # used on event_db's thread only
+        # The concierge counts each question and records the unanswered ones: small writes
+        # handed to db's thread, committed with the others there, so that event_db's thread
+        # never waits for the write lock (nor makes a claim wait for it).
+        event_db.store.count_question = functools.partial(db.submit, db.store.count_question)
+        event_db.store.record_unanswered = functools.partial(db.submit, db.store.record_unanswered)
         # Attached by build_app, since each needs these services:
         self.credits = None  # SlackCredits
         self.reminders = None  # SlackReminders
         self.scheduler = None  # ReminderScheduler
         self.work = asyncio.Semaphore(SLOTS)
-        self.acks_first = AcksFirst()
         self._tasks: set[asyncio.Task] = set()
 
     # -- after the ack ---------------------------------------------------------------------------
@@ -130,7 +101,6 @@ class SlackServices:
 
     async def _guarded(self, job, what: str, on_failure) -> None:
         try:
-            await self.acks_first.turn()
             await job
         except asyncio.CancelledError:
             raise
@@ -181,7 +151,6 @@ class SlackServices:
         """The answer, its plain-text fallback and its blocks, in the asker's zone if known.
 
         Look the zone up (``zones.zone``) before taking a work slot, never inside one."""
-        await self.acks_first.turn()
         return await self.event_db.call(
             compute_answer, self.event_db.store, self.concierge, text, self.clock(), zone, user_id
         )
@@ -192,7 +161,6 @@ class SlackServices:
         """One Web API call (retried inside the client as configured): its data, or None when
         it failed, logged in one line whatever the peer answered."""
         try:
-            await self.acks_first.turn()
             response = await call
         except Exception as exc:
             log.warning("%s failed: %s", what, reason(exc))

@@ -7,6 +7,7 @@ import dataclasses
 import json
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -112,6 +113,7 @@ class CoreStore:
                 self.db.enable_wal()
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            self.timeout = timeout
             self.migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
@@ -157,7 +159,7 @@ class CoreStore:
                 with self.db.atomic():
                     yield
                 return
-            conn.execute("BEGIN IMMEDIATE")
+            self.begin()
             try:
                 yield
             except BaseException:
@@ -169,6 +171,31 @@ class CoreStore:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise StoreError(_explain(exc, self.path)) from exc
+
+    def begin(self) -> None:
+        """BEGIN IMMEDIATE, waiting for the write lock in short steps, up to the timeout.
+
+        SQLite's own wait (busy_timeout) sleeps 1, 2, 5, 10 … 100 ms between tries. While
+        other connections commit one after another (a busy bot: the acknowledging process,
+        the working one), a waiter keeps missing the moments the lock is free and backs off
+        to 100 ms sleeps: claims took hundreds of milliseconds. Here it tries again every
+        fraction of a millisecond (sleeping, so the others run).
+        """
+        conn = self.db.conn
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            deadline, pause = time.monotonic() + self.timeout, 0.0001
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if not _busy(exc) or time.monotonic() >= deadline:
+                        raise
+                time.sleep(pause)
+                pause = min(pause * 2, 0.002)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
 
     # -- the event --------------------------------------------------------------------------
 
@@ -451,6 +478,10 @@ def _statements(script: str) -> list[str]:
     if "\n".join(current).strip():
         statements.append("\n".join(current).strip())
     return statements
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 def _explain(exc: sqlite3.OperationalError, path: str) -> str:

@@ -59,6 +59,14 @@ class StoreThread:
         self._queue.put((functools.partial(fn, *args, **kwargs), done))
         return await asyncio.wrap_future(done)
 
+    def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Future:
+        """``fn(*args, **kwargs)`` on the store's thread, from any thread, not waited for
+        (a failure is logged)."""
+        done: Future = Future()
+        done.add_done_callback(_log_failure)
+        self._queue.put((functools.partial(fn, *args, **kwargs), done))
+        return done
+
     def __getattr__(self, name: str) -> Callable[..., Awaitable[Any]]:
         if name.startswith("_") or name == "store":  # not set up (yet): no recursion
             raise AttributeError(name)
@@ -108,7 +116,7 @@ class StoreThread:
     def _commit_together(self, batch: list[tuple[Callable[[], Any], Future]]) -> None:
         conn = self.store.db.conn
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            self.store.begin()
         except sqlite3.Error:  # locked past the timeout, say: each tries on its own
             for fn, done in batch:
                 _settle(fn, done)
@@ -140,6 +148,11 @@ class StoreThread:
                 done.set_result(result)
             else:
                 done.set_exception(exc)
+
+
+def _log_failure(done: Future) -> None:
+    if done.exception() is not None:
+        log.warning("a deferred store write failed: %s", type(done.exception()).__name__)
 
 
 def _settle(fn: Callable[[], Any], done: Future) -> None:

@@ -47,12 +47,15 @@ async def claim_in_ack(
 
     # a replay gets (None, []): nothing again, not even the code
     task = asyncio.ensure_future(services.credits.outcome_at_once(key, user))
-    try:
-        outcome, pending = await asyncio.wait_for(asyncio.shield(task), timeout=ACK_BUDGET)
-    except TimeoutError:
+    # asyncio.wait, not wait_for(shield(…)): fewer turns of the event loop before the ack,
+    # which count when a thousand requests share it; the task runs on after a timeout.
+    done, _ = await asyncio.wait({task}, timeout=ACK_BUDGET)
+    if not done:
         await ack()
         services.spawn(deliver_late(services, task, user, channel, respond), "a slow claim")
         return
+    try:
+        outcome, pending = task.result()
     except Exception as exc:
         log.error("a claim failed: %s", type(exc).__name__)
         await ack(text=SORRY, response_type="ephemeral")
@@ -118,7 +121,9 @@ async def run_command(
         return
     if first in {"remind", "reminder", "reminders", "알림"}:
         async with services.work:
-            reply = await services.event_db.call(services.reminders.remind, user, " ".join(words[1:]))
+            reply = await services.event_db.call(
+                services.reminders.remind, user, " ".join(words[1:])
+            )
             await services.post_private(channel, user, reply, respond=respond)
         return
     if first == "admin":
@@ -144,16 +149,32 @@ async def run_command(
         await services.post_private(channel, user, fallback, blocks, respond=respond)
 
 
+def fields(command: dict) -> tuple[str, str | None, str, str | None]:
+    """(user, channel, text, delivery key) of a slash command, whatever its fields held."""
+    user = command.get("user_id") if isinstance(command.get("user_id"), str) else ""
+    channel = command.get("channel_id") if isinstance(command.get("channel_id"), str) else None
+    text = command.get("text") if isinstance(command.get("text"), str) else ""
+    return user, channel, text, command_key(command)
+
+
+def is_claim(text: str) -> bool:
+    words = text.split()
+    return bool(words) and words[0].lower() in CREDITS_WORDS
+
+
+async def claim_command(services: SlackServices, command: dict, ack, respond) -> None:
+    """`/conf credits`: the claim, answered in the ack. The HTTP front calls this directly
+    (bot.slack.http); Socket Mode through bolt (on_command below)."""
+    user, channel, _, key = fields(command)
+    await claim_in_ack(services, ack, key, user, channel, respond)
+
+
 def register(app: AsyncApp, services: SlackServices) -> None:
     @app.command(re.compile(r"^/[\w-]+$"))
     async def on_command(ack, command: dict, respond) -> None:
-        user = command.get("user_id") if isinstance(command.get("user_id"), str) else ""
-        channel = command.get("channel_id") if isinstance(command.get("channel_id"), str) else None
-        text = command.get("text") if isinstance(command.get("text"), str) else ""
-        key = command_key(command)
-        words = text.split()
-        if words and words[0].lower() in CREDITS_WORDS:
-            await claim_in_ack(services, ack, key, user, channel, respond)
+        user, channel, text, key = fields(command)
+        if is_claim(text):
+            await claim_command(services, command, ack, respond)
             return
         await ack()  # within Slack's 3 seconds, before any work
 

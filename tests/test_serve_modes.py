@@ -3,6 +3,8 @@ platform's web process type) and as several workers sharing one port."""
 
 import asyncio
 import os
+import signal
+import subprocess
 from collections import Counter
 from pathlib import Path
 
@@ -54,11 +56,12 @@ async def test_workers_share_the_port_and_stop_together(tmp_path):
     harness = await server.start()
     pids: set[int] = set()
     try:
-        for _ in range(60):  # fresh connections: the kernel spreads them over the workers
+        for _ in range(400):  # fresh connections: the kernel spreads them over the workers
             async with aiohttp.ClientSession() as s, s.get(f"{harness.url}/health") as r:
                 pids.add((await r.json())["process"])
             if len(pids) == 2:
                 break
+            await asyncio.sleep(0.05)  # the second may still be starting
         assert len(pids) == 2
         for n in range(10):
             await harness.dm("where is lunch today?", user=f"U000USER{n}")
@@ -89,3 +92,39 @@ def test_the_procfile_names_a_process_type_per_mode():
     assert procfile["worker"].strip().startswith("confbot serve")
     guide = (root / "docs" / "operations.md").read_text()
     assert "worker:" in guide and "Socket Mode" in guide and "--workers" in guide
+
+
+def children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+async def test_the_work_process_killed_the_front_answers_and_starts_it_again(tmp_path):
+    fake = FakeSlack()
+    await fake.start()
+    server = ServeProcess(str(tmp_path / "c.db"), fake)
+    harness = await server.start()
+    try:
+        assert (await harness.health())[1]["work_process"] == "up"
+        (back,) = children(server.proc.pid)
+        os.kill(back, signal.SIGKILL)
+        await harness.dm("where is lunch today?", user="U000ALICE")  # while it is away
+        (answer,) = await fake.wait_for("chat.postMessage", timeout=15)
+        assert "Lunch" in answer.params["text"]
+        for _ in range(200):  # and it comes back
+            if (await harness.health())[1]["work_process"] == "up":
+                break
+            await asyncio.sleep(0.1)
+        assert (await harness.health())[1]["work_process"] == "up"
+        assert children(server.proc.pid) and children(server.proc.pid) != [back]
+        await harness.dm("where is coffee?", user="U000BOB")
+        await fake.wait_for("chat.postMessage", 2, timeout=15)
+    finally:
+        await server.stop(harness, kill=True)  # SIGKILL the front: its work process goes too
+        await fake.stop()
+    for _ in range(50):
+        if not any(Path(f"/proc/{pid}").exists() for pid in children(server.proc.pid)):
+            break
+        await asyncio.sleep(0.1)
+    out = subprocess.run(["pgrep", "-f", str(tmp_path / "c.db")], capture_output=True, text=True)
+    assert out.stdout.strip() == "", "a work process outlived its front"

@@ -202,3 +202,14 @@ async def test_admin_import_checks_codes_like_the_csv_import(slack, sample_db, w
     reply = await admin_says(slack, words)
     assert "Nothing changed" in reply and problem in reply
     assert sample_db.campaign("AWS $25").codes_total == 300
+
+
+async def test_a_claim_slower_than_the_ack_allows_follows_privately(slack, sample_db, monkeypatch):
+    from bot.slack.listeners import commands
+
+    monkeypatch.setattr(commands, "ACK_BUDGET", 0.0)  # as if the database were busy
+    status, body = await slack.command("credits", user="U0000SLOW")
+    assert status == 200 and body == ""  # acknowledged at once, empty
+    (private,) = await slack.fake.wait_for("chat.postEphemeral")
+    assert codes_in([private]) == [sample_db.held_code(1, "U0000SLOW")]
+    assert sample_db.campaign("AWS $25").codes_left == 299  # one code, not two

@@ -344,7 +344,10 @@ def build_web_app(app: AsyncApp, services: SlackServices, relay=None) -> web.App
     web_app = web.Application(
         middlewares=[signature_middleware(services.settings.signing_secret), malformed_is_400]
     )
-    web_app.router.add_post("/slack/events", SlackEndpoint(app, services, relay).handle)
+    endpoint = SlackEndpoint(app, services, relay)
+    if relay is not None:
+        relay.fallback = endpoint.take  # what the work process could not take
+    web_app.router.add_post("/slack/events", endpoint.handle)
     add_health(web_app, services, relay)
 
     async def close(_app: web.Application) -> None:

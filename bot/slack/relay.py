@@ -24,6 +24,7 @@ import signal
 import struct
 import subprocess
 import tempfile
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
@@ -33,6 +34,7 @@ NICENESS = 10  # the back yields the CPU to the front (and to anything else that
 RESTART_PAUSE = 1.0
 _LENGTHS = struct.Struct(">II")  # the head's length, the body's
 _FORWARDED = {"content-type", "x-slack-retry-num", "x-slack-retry-reason"}
+_COUNT = struct.Struct(">I")  # requests taken since the last count
 Dispatch = Callable[[str, str, dict[str, str]], Awaitable[None]]
 
 
@@ -47,14 +49,21 @@ def _die_with_parent() -> None:
 
 
 class Relay:
-    """The front's end: starts the back, keeps a connection to it, restarts it if it dies."""
+    """The front's end: starts the back, keeps a connection to it, restarts it if it dies.
+
+    The back says how many requests it has taken; those sent and not yet taken when it
+    dies (still in the socket) are done by the front itself, like those that come while
+    it is away (``fallback``). The deliveries already seen (SQLite) keep any from being
+    done twice."""
 
     def __init__(self, command: Callable[[str], Sequence[str]]):
         self.command = command  # socket path -> the back's command line
+        self.fallback: Dispatch | None = None  # does a request here, in the front
         self.folder = tempfile.mkdtemp(prefix="confbot-")
         self.path = str(Path(self.folder) / "back.sock")
         self.proc: subprocess.Popen | None = None
         self._writer: asyncio.StreamWriter | None = None
+        self._untaken: deque[tuple[str, str, dict[str, str]]] = deque()
         self._stopping = False
         self._watch: asyncio.Task | None = None
 
@@ -81,7 +90,7 @@ class Relay:
             )
             await self._connect()
             code = await loop.run_in_executor(None, self.proc.wait)
-            self._writer = None
+            self._gone()
             if not self._stopping:
                 log.warning("the work process exited (%s): starting it again", code)
                 await asyncio.sleep(RESTART_PAUSE)
@@ -91,11 +100,32 @@ class Relay:
             if self._stopping or self.proc.poll() is not None:
                 return
             try:
-                _, self._writer = await asyncio.open_unix_connection(self.path)
-                log.info("the work process is up (pid %s)", self.proc.pid)
-                return
+                reader, self._writer = await asyncio.open_unix_connection(self.path)
             except OSError:
                 await asyncio.sleep(0.1)
+                continue
+            asyncio.ensure_future(self._count_taken(reader))
+            log.info("the work process is up (pid %s)", self.proc.pid)
+            return
+
+    async def _count_taken(self, reader: asyncio.StreamReader) -> None:
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while True:
+                (taken,) = _COUNT.unpack(await reader.readexactly(_COUNT.size))
+                for _ in range(min(taken, len(self._untaken))):
+                    self._untaken.popleft()
+        self._gone()
+
+    def _gone(self) -> None:
+        """The back is gone: what it had not taken yet, the front does."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        untaken, self._untaken = self._untaken, deque()
+        if untaken and self.fallback is not None and not self._stopping:
+            log.warning("the work process left %d requests untaken: doing them here", len(untaken))
+            for request in untaken:
+                asyncio.ensure_future(self.fallback(*request))
 
     def send(self, body: str, query: str, headers: dict[str, str]) -> bool:
         """Hand one acknowledged request to the back; False when it is not there.
@@ -108,6 +138,7 @@ class Relay:
         head = json.dumps([query, kept]).encode()
         data = body.encode()
         self._writer.write(_LENGTHS.pack(len(head), len(data)) + head + data)
+        self._untaken.append((body, query, kept))
         return True
 
     async def stop(self, timeout: float = 15.0) -> None:
@@ -133,15 +164,26 @@ class Relay:
 
 
 async def serve_back(path: str, dispatch: Dispatch, stopped: asyncio.Event) -> None:
-    """The back's end: take requests from the front until it goes (or SIGTERM)."""
+    """The back's end: take requests from the front until it goes (or SIGTERM), telling it
+    how many were taken (in batches: one small write per burst, not per request)."""
 
     async def take(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        pending = b""
         try:
-            while True:
-                head, size = _LENGTHS.unpack(await reader.readexactly(_LENGTHS.size))
-                query, headers = json.loads(await reader.readexactly(head))
-                await dispatch((await reader.readexactly(size)).decode(), query, headers)
-        except (asyncio.IncompleteReadError, ConnectionError):
+            while chunk := await reader.read(1 << 16):
+                pending += chunk
+                taken = 0
+                while len(pending) >= _LENGTHS.size:  # every whole request in what came
+                    head, size = _LENGTHS.unpack_from(pending)
+                    end = _LENGTHS.size + head + size
+                    if len(pending) < end:
+                        break
+                    query, headers = json.loads(pending[_LENGTHS.size : _LENGTHS.size + head])
+                    await dispatch(pending[end - size : end].decode(), query, headers)
+                    pending, taken = pending[end:], taken + 1
+                if taken:
+                    writer.write(_COUNT.pack(taken))
+        except ConnectionError:
             pass  # the front closed the socket: it is stopping, or gone
         except asyncio.CancelledError:
             return  # shutting down (SIGTERM): nothing more to take

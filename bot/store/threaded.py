@@ -108,6 +108,11 @@ class StoreThread:
                         self._queue.put(None)  # stop after this batch
                         break
                     batch.append(more)
+            # A call whose caller gave up before it started is dropped; one that has started
+            # runs to the end (its future can no longer be cancelled).
+            batch = [(fn, done) for fn, done in batch if done.set_running_or_notify_cancel()]
+            if not batch:
+                continue
             if len(batch) == 1:
                 _settle(*batch[0])
             else:

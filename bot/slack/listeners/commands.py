@@ -45,22 +45,22 @@ async def claim_in_ack(
     deliver through response_url when it is done.
     """
 
-    # a replay gets (None, []): nothing again, not even the code
-    task = asyncio.ensure_future(services.credits.outcome_at_once(key, user))
-    # asyncio.wait, not wait_for(shield(…)): fewer turns of the event loop before the ack,
-    # which count when a thousand requests share it; the task runs on after a timeout.
-    done, _ = await asyncio.wait({task}, timeout=ACK_BUDGET)
-    if not done:
-        await ack()
-        services.spawn(deliver_late(services, task, user, channel, respond), "a slow claim")
-        return
+    # Awaited in place, not as a task of its own: each task and future between here and the
+    # store's answer is one more turn of an event loop that a thousand requests share.
     try:
-        outcome, pending = task.result()
+        async with asyncio.timeout(ACK_BUDGET):
+            outcome, pending = await services.credits.outcome_at_once(key, user)
+    except TimeoutError:
+        # The claim may yet commit on the store's thread: claiming again (no key: it is
+        # not a new request) gives the same code then, or claims now if it never happened.
+        await ack()
+        services.spawn(deliver_late(services, user, channel, respond), "a slow claim")
+        return
     except Exception as exc:
         log.error("a claim failed: %s", type(exc).__name__)
         await ack(text=SORRY, response_type="ephemeral")
         return
-    if outcome is None:
+    if outcome is None:  # a replay: nothing again, not even the code
         await ack()
         return
     await ack(
@@ -69,11 +69,11 @@ async def claim_in_ack(
     services.spawn(settled(services, outcome, user, pending), "after a claim")
 
 
-async def deliver_late(services: SlackServices, task, user: str, channel, respond) -> None:
-    outcome, pending = await task
-    if outcome is not None:
-        await services.credits.deliver(outcome, user, channel, respond)
-        await settled(services, outcome, user, pending, alerts=False)
+async def deliver_late(services: SlackServices, user: str, channel, respond) -> None:
+    _, pending = await services.arrive(None, user)
+    outcome = await services.credits.outcome(user)
+    await services.credits.deliver(outcome, user, channel, respond)
+    await settled(services, outcome, user, pending, alerts=False)
 
 
 async def settled(services: SlackServices, outcome, user: str, pending, alerts=True) -> None:

@@ -18,7 +18,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from urllib.parse import parse_qs
+import re
+from urllib.parse import parse_qs, unquote_plus
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
@@ -36,25 +37,36 @@ DISPATCHING = 16  # bolt dispatches after the ack, at once: the rest wait their 
 LATER, CLAIM, NOW = "later", "claim", "now"
 
 
+# Interactions whose acknowledgement carries an answer (a modal's response_action, options).
+ANSWERED_INTERACTIONS = ("view_submission", "block_suggestion", "dialog_")
+_TEXT = re.compile(r"(?:^|&)text=([^&]*)")
+
+
 def classify(body: str, content_type: str) -> tuple[str, dict[str, str]] | None:
     """LATER: acknowledge with an empty 200, then dispatch. CLAIM: a claim command (its
     form fields come along). NOW: dispatch through bolt, answer with its response. None: not
-    a Slack payload at all (answer 400)."""
+    a Slack payload at all (answer 400).
+
+    Cheap on the common kinds, since every acknowledgement pays for it: an event or a button
+    press is known without parsing its body (only what may need an answer in the ack is
+    parsed); a slash command's few fields are."""
     try:
         if content_type == "application/json":
+            if "url_verification" not in body:  # events: acknowledged first
+                return LATER, {}
             payload = json.loads(body)
-            later = isinstance(payload, dict) and payload.get("type") == "event_callback"
-            return (LATER if later else NOW), {}
+            verify = isinstance(payload, dict) and payload.get("type") == "url_verification"
+            return (NOW if verify else LATER), {}
+        if body.startswith("payload=") or "&payload=" in body:
+            answered = any(kind in body for kind in ANSWERED_INTERACTIONS)
+            return (NOW if answered else LATER), {}
+        if "command=" in body and "ssl_check=" not in body:
+            text = _TEXT.search(body)
+            if not is_claim(unquote_plus(text.group(1)) if text else ""):
+                return LATER, {}  # the rest of its fields are bolt's to read
         form = {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
     except ValueError:
         return None
-    if "payload" in form:
-        try:
-            payload = json.loads(form["payload"])
-        except ValueError:
-            return None
-        later = isinstance(payload, dict) and payload.get("type") == "block_actions"
-        return (LATER if later else NOW), {}
     if "command" in form and "ssl_check" not in form:
         return (CLAIM if is_claim(form.get("text", "")) else LATER), form
     return NOW, {}

@@ -66,7 +66,8 @@ async def claim_in_ack(
     await ack(
         text=outcome.message, blocks=services.credits.blocks(outcome), response_type="ephemeral"
     )
-    services.spawn(settled(services, outcome, user, pending), "after a claim")
+    if outcome.alerts or pending:  # most claims leave nothing to do after the ack
+        services.spawn(settled(services, outcome, user, pending), "after a claim")
 
 
 async def deliver_late(services: SlackServices, user: str, channel, respond) -> None:

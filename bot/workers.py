@@ -46,7 +46,7 @@ def supervise(n: int, command: Sequence[str]) -> int:
     code = 0
     try:
         for slot in range(n):
-            started[slot] = (_start(command, slot), time.monotonic())
+            started[slot] = (_start(command), time.monotonic())
         log.info("started %d serve workers sharing the port", n)
         while not stopping:
             time.sleep(0.2)
@@ -58,7 +58,7 @@ def supervise(n: int, command: Sequence[str]) -> int:
                     break
                 log.warning("serve worker %d exited (%s): starting it again", slot, proc.returncode)
                 time.sleep(RESTART_PAUSE)
-                started[slot] = (_start(command, slot), time.monotonic())
+                started[slot] = (_start(command), time.monotonic())
     finally:
         for proc, _ in started.values():
             if proc.poll() is None:
@@ -73,11 +73,10 @@ def supervise(n: int, command: Sequence[str]) -> int:
     return code
 
 
-def _start(command: Sequence[str], slot: int) -> subprocess.Popen:
+def _start(command: Sequence[str]) -> subprocess.Popen:
     # Workers ignore Ctrl-C themselves: the supervisor passes on one SIGTERM to each.
     return subprocess.Popen(
         list(command),
-        env={**os.environ, "CONFBOT_WORKER": str(slot)},
         stdin=subprocess.DEVNULL,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )

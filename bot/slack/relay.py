@@ -64,6 +64,7 @@ class Relay:
         self.proc: subprocess.Popen | None = None
         self._writer: asyncio.StreamWriter | None = None
         self._untaken: deque[tuple[str, str, dict[str, str]]] = deque()
+        self._outgoing: list[bytes] = []
         self._stopping = False
         self._watch: asyncio.Task | None = None
 
@@ -137,9 +138,17 @@ class Relay:
         kept = {k: v for k, v in headers.items() if k.lower() in _FORWARDED}
         head = json.dumps([query, kept]).encode()
         data = body.encode()
-        self._writer.write(_LENGTHS.pack(len(head), len(data)) + head + data)
+        if not self._outgoing:  # one write (one system call) per turn of the loop, not each
+            asyncio.get_running_loop().call_soon(self._flush)
+        self._outgoing += [_LENGTHS.pack(len(head), len(data)), head, data]
         self._untaken.append((body, query, kept))
         return True
+
+    def _flush(self) -> None:
+        outgoing, self._outgoing = self._outgoing, []
+        if self.up:
+            self._writer.write(b"".join(outgoing))
+        # else: the back is gone; _gone() hands what it had not taken to the fallback
 
     async def stop(self, timeout: float = 15.0) -> None:
         """Let the back finish its work (it stops at the end of the socket), then reap it."""

@@ -15,6 +15,7 @@ fsync, not one each. Every such call must be short: it holds the write lock.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import queue
@@ -55,9 +56,9 @@ class StoreThread:
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """``fn(*args, **kwargs)`` on the store's thread (fn already knows its store)."""
-        done: Future = Future()
-        self._queue.put((functools.partial(fn, *args, **kwargs), done))
-        return await asyncio.wrap_future(done)
+        reply = _Reply(asyncio.get_running_loop())
+        self._queue.put((functools.partial(fn, *args, **kwargs), reply))
+        return await reply.future
 
     def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Future:
         """``fn(*args, **kwargs)`` on the store's thread, from any thread, not waited for
@@ -109,32 +110,27 @@ class StoreThread:
                         break
                     batch.append(more)
             # A call whose caller gave up before it started is dropped; one that has started
-            # runs to the end (its future can no longer be cancelled).
+            # runs to the end.
             batch = [(fn, done) for fn, done in batch if done.set_running_or_notify_cancel()]
-            if not batch:
-                continue
             if len(batch) == 1:
-                _settle(*batch[0])
-            else:
-                self._commit_together(batch)
+                _hand_back([_run(*batch[0])])
+            elif batch:
+                _hand_back(self._commit_together(batch))
 
-    def _commit_together(self, batch: list[tuple[Callable[[], Any], Future]]) -> None:
+    def _commit_together(self, batch: list[tuple[Callable[[], Any], Any]]) -> list[tuple]:
         conn = self.store.db.conn
         try:
             self.store.begin()
         except sqlite3.Error:  # locked past the timeout, say: each tries on its own
-            for fn, done in batch:
-                _settle(fn, done)
-            return
-        outcomes: list[tuple[Future, Any, BaseException | None]] = []
+            return [_run(fn, done) for fn, done in batch]
+        outcomes: list[tuple[Any, Any, BaseException | None]] = []
         for fn, done in batch:
             conn.execute("SAVEPOINT call")
             try:
                 result = fn()
             except BaseException as exc:
                 if not conn.in_transaction:  # the whole transaction was rolled back
-                    _fail_all(batch, exc)
-                    return
+                    return _all_failed(batch, exc)
                 conn.execute("ROLLBACK TO call")
                 conn.execute("RELEASE call")
                 outcomes.append((done, None, exc))
@@ -146,29 +142,60 @@ class StoreThread:
         except sqlite3.Error as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            _fail_all(batch, StoreError(f"could not commit: {exc}"))
-            return
-        for done, result, exc in outcomes:  # answered only once it is all on disk
-            if exc is None:
-                done.set_result(result)
-            else:
-                done.set_exception(exc)
+            return _all_failed(batch, StoreError(f"could not commit: {exc}"))
+        return outcomes  # answered only now, once it is all on disk
+
+
+class _Reply:
+    """Where a call from the event loop gets its answer: a future of that loop. The thread
+    hands back a whole batch's answers in one wake-up of the loop, not one each."""
+
+    __slots__ = ("loop", "future")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop):
+        self.loop = loop
+        self.future = loop.create_future()
+
+    def set_running_or_notify_cancel(self) -> bool:
+        return not self.future.cancelled()  # read across threads: _answer checks again
+
+
+def _run(fn: Callable[[], Any], done: Any) -> tuple[Any, Any, BaseException | None]:
+    try:
+        return done, fn(), None
+    except BaseException as exc:
+        return done, None, exc
+
+
+def _all_failed(batch, exc: BaseException) -> list[tuple]:
+    log.warning("a batch of %d store calls failed together: %s", len(batch), type(exc).__name__)
+    return [(done, None, exc) for _, done in batch]
+
+
+def _hand_back(outcomes: list[tuple[Any, Any, BaseException | None]]) -> None:
+    by_loop: dict[asyncio.AbstractEventLoop, list[tuple]] = {}
+    for done, result, exc in outcomes:
+        if isinstance(done, _Reply):
+            by_loop.setdefault(done.loop, []).append((done.future, result, exc))
+        elif exc is None:
+            done.set_result(result)
+        else:
+            done.set_exception(exc)
+    for loop, answers in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting
+            loop.call_soon_threadsafe(_answer, answers)
+
+
+def _answer(answers: list[tuple[asyncio.Future, Any, BaseException | None]]) -> None:
+    for future, result, exc in answers:
+        if future.done():  # the caller gave up meanwhile
+            continue
+        if exc is None:
+            future.set_result(result)
+        else:
+            future.set_exception(exc)
 
 
 def _log_failure(done: Future) -> None:
     if done.exception() is not None:
         log.warning("a deferred store write failed: %s", type(done.exception()).__name__)
-
-
-def _settle(fn: Callable[[], Any], done: Future) -> None:
-    try:
-        done.set_result(fn())
-    except BaseException as exc:
-        done.set_exception(exc)
-
-
-def _fail_all(batch, exc: BaseException) -> None:
-    log.warning("a batch of %d store calls failed together: %s", len(batch), type(exc).__name__)
-    for _, done in batch:
-        if not done.done():
-            done.set_exception(exc)

@@ -97,6 +97,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self.handle)
         app.router.add_post("/response/{token}", self.handle_response_url)
         app.router.add_get("/socket", self.handle_socket)
+        app.router.add_get("/_counts", self.handle_counts)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -165,6 +166,13 @@ class FakeSlack:
                 return self.fault_response(status, retry_after, kind)
         return web.Response(text="ok")
 
+    async def handle_counts(self, _request: web.Request) -> web.Response:
+        """How many calls of each method so far (for a fake running as a process of its own)."""
+        counts: dict[str, int] = {}
+        for call in self.calls:
+            counts[call.method] = counts.get(call.method, 0) + 1
+        return web.json_response(counts)
+
     async def handle_socket(self, request: web.Request) -> web.WebSocketResponse:
         """Socket Mode: say hello, then record what the app sends back (acknowledgements)."""
         ws = web.WebSocketResponse()
@@ -219,3 +227,18 @@ class FakeSlack:
                 "url": self.url.replace("http://", "ws://").replace("/api/", "/socket"),
             }
         return {"ok": True}
+
+
+async def _serve_alone() -> None:
+    """`python -m tests.fake_slack`: the fake as a process of its own (the benchmarks keep the
+    load generator's process for sending); prints its URL, serves until stdin closes."""
+    import sys
+
+    fake = FakeSlack()
+    print(await fake.start(), flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    await fake.stop()
+
+
+if __name__ == "__main__":
+    asyncio.run(_serve_alone())

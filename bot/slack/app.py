@@ -29,7 +29,7 @@ from bot.slack.credits import SlackCredits
 from bot.slack.errors import reason
 from bot.slack.http import SlackEndpoint
 from bot.slack.listeners import register_listeners
-from bot.slack.relay import Relay, serve_back
+from bot.slack.relay import Relay, serve_back, yield_the_cpu
 from bot.slack.reminders import RateGate, SlackReminders
 from bot.slack.services import SlackServices
 from bot.slack.signature import signature_middleware
@@ -234,6 +234,7 @@ async def serve(
     app, services = build_app(settings, store, clock)
     if back_socket is not None:
         endpoint = SlackEndpoint(app, services)
+        yield_the_cpu(services.event_db)  # all but the database writer's thread
         await services.scheduler.start()
         try:
             await serve_back(back_socket, endpoint.take, stopped)

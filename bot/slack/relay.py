@@ -39,8 +39,7 @@ Dispatch = Callable[[str, str, dict[str, str]], Awaitable[None]]
 
 
 def _die_with_parent() -> None:
-    """In the back, before exec: be killed when the front dies, and yield the CPU."""
-    os.nice(NICENESS)
+    """In the back, before exec: be killed when the front dies."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the front; it stops us
     with contextlib.suppress(Exception):  # Linux only; elsewhere the closed socket does it
         import ctypes
@@ -170,6 +169,18 @@ class Relay:
         with contextlib.suppress(OSError):
             os.unlink(self.path)
             os.rmdir(self.folder)
+
+
+def yield_the_cpu(*threads_to_yield) -> None:
+    """In the back: the event loop's thread (this one) and ``threads_to_yield`` (StoreThreads)
+    run at a lower priority, so the front's acknowledgements go first. The thread that writes
+    to the database does not: it holds the write lock, and a claim in the front waits for
+    it; a writer left waiting for the CPU would make the claim wait too (Linux sets the
+    priority of each thread; elsewhere it is the whole process, which only costs that)."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, 0, NICENESS)
+    for thread in threads_to_yield:
+        thread.submit(os.setpriority, os.PRIO_PROCESS, 0, NICENESS)
 
 
 async def serve_back(path: str, dispatch: Dispatch, stopped: asyncio.Event) -> None:

@@ -148,7 +148,7 @@ class SlackServices:
     async def answer(
         self, user_id: str, text: str, zone: ZoneInfo | None
     ) -> tuple[Answer, str, list[dict]]:
-        """The answer, its plain-text fallback and its blocks, in the asker's zone if known.
+        """The answer, its notification text and its blocks, in the asker's zone if known.
 
         Look the zone up (``zones.zone``) before taking a work slot, never inside one."""
         return await self.event_db.call(

@@ -122,7 +122,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         settings = Settings.from_env(env)
     except ConfigError as exc:
         raise CliError(str(exc)) from None
-    setup_logging(os.environ.get("CONFBOT_LOG_LEVEL", "INFO"), settings.log_format)
+    setup_logging(settings.log_level, settings.log_format)
     store = open_store(args, create=True, sample=True)
     zone = store.event().zone
     if args.now:  # a running clock from --now, so reminders come due as in real life
@@ -133,9 +133,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
         clock, demo = system_clock(zone), False
     if demo:
         log.warning("running on a demo clock inside the event: %s", clock().isoformat())
+    if args.workers != "1":
+        from bot.workers import supervise, worker_command, worker_count
+
+        try:
+            n = worker_count(args.workers)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+        if n > 1:
+            store.close()  # each worker opens its own
+            now = clock().isoformat() if args.now else None  # one clock for all of them
+            return supervise(n, worker_command(args.db, now, args.demo_clock))
+    back = None
+    if not settings.socket_mode and not args.back:  # HTTP: a front that acks, a back that works
+        from bot.workers import back_command
+
+        back = back_command(
+            args.db, lambda: clock().isoformat() if args.now else None, args.demo_clock
+        )
     warm_up()
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(settings, store, clock))
+        asyncio.run(
+            serve(
+                settings, store, clock, reuse_port=args.reuse_port, back_command=back,
+                back_socket=args.back,
+            )
+        )  # fmt: skip
     return 0
 
 
@@ -309,6 +332,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="outside the event's dates, run on a demo clock inside it",
     )
+    p.add_argument(
+        "--workers",
+        default="1",
+        metavar="N",
+        help="serving processes sharing the port, or 'auto' for one per CPU core (default 1)",
+    )
+    p.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)  # for workers
+    p.add_argument("--back", help=argparse.SUPPRESS)  # the work process's socket (bot.slack.relay)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser(
@@ -348,10 +379,15 @@ def _quiet_stdout() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every failure is one line on stderr and an exit code (README)."""
-    logging.basicConfig(
-        level=os.environ.get("CONFBOT_LOG_LEVEL", "WARNING"),
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    from bot.logs import valid_level
+
+    level = valid_level(os.environ.get("CONFBOT_LOG_LEVEL") or "WARNING")
+    if level is None:
+        print(
+            "confbot: CONFBOT_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR", file=sys.stderr
+        )
+        return 2
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     try:
         try:
             args = build_parser().parse_args(argv)

@@ -7,6 +7,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.logs import LEVELS, valid_level
+
 SLACK_API_DEFAULT = "https://slack.com/api/"
 
 
@@ -45,7 +47,9 @@ class Settings:
     help_channel: str | None = None
     announce_channels: tuple[str, ...] = ()
     port: int = 3000
+    port_given: bool = False  # PORT was set: Socket Mode then answers /health on it too
     log_format: str = "text"
+    log_level: str = "INFO"
     post_rate: float = 50.0  # messages per second the bot allows itself (Slack's limits)
     api_timeout: float = 10.0  # seconds before a Web API call counts as failed
     remind_minutes: int = 15  # a personal reminder comes this long before (plus the walk)
@@ -79,8 +83,12 @@ class Settings:
                 "SLACK_SIGNING_SECRET is malformed: expected the hex string from Basic Information"
             )
         api_url = get("SLACK_API_URL") or SLACK_API_DEFAULT
-        if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", api_url):
-            raise ConfigError(f"SLACK_API_URL: '{api_url}' is not an http(s) URL")
+        if not re.fullmatch(r"https?://[^\s/@]*@?[^\s/@]+(/\S*)?", api_url):
+            # Not echoed: a URL may carry a password (https://user:password@proxy/...).
+            raise ConfigError(
+                "SLACK_API_URL is not an http(s) URL like https://slack.com/api/ "
+                "(its value is not shown: it may hold a password)"
+            )
         if not api_url.endswith("/"):
             api_url += "/"
         port_text = get("PORT") or "3000"
@@ -89,6 +97,9 @@ class Settings:
         log_format = get("CONFBOT_LOG_FORMAT") or "text"
         if log_format not in {"text", "json"}:
             raise ConfigError("CONFBOT_LOG_FORMAT must be text or json")
+        log_level = valid_level(get("CONFBOT_LOG_LEVEL") or "INFO")
+        if log_level is None:
+            raise ConfigError(f"CONFBOT_LOG_LEVEL must be one of {', '.join(LEVELS)}")
         post_rate = _number(
             get("CONFBOT_POST_RATE") or "50", "CONFBOT_POST_RATE", 10_000, "messages per second"
         )
@@ -113,7 +124,9 @@ class Settings:
                 get("CONFBOT_ANNOUNCE_CHANNELS"), "CONFBOT_ANNOUNCE_CHANNELS", r"[CG][A-Z0-9]{6,}"
             ),
             port=int(port_text),
+            port_given=bool(get("PORT")),
             log_format=log_format,
+            log_level=log_level,
             post_rate=post_rate,
             api_timeout=api_timeout,
             remind_minutes=int(remind_minutes),

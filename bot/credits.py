@@ -19,7 +19,8 @@ from bot.clock import fmt_day, fmt_time
 from bot.models import Campaign
 from bot.store import Store
 
-MemberCheck = Callable[[str, str], Awaitable[bool]]  # (channel, user) -> is a member
+# (channel, user) -> is a member; raises EligibilityUnknown when it cannot tell
+MemberCheck = Callable[[str, str], Awaitable[bool]]
 _CODE = re.compile(r"[\x21-\x7e]{4,100}")  # printable ASCII, no spaces
 
 
@@ -57,6 +58,20 @@ class CodesFile:
         if self.blank:
             parts.append(f"{self.blank} blank")
         return f"{self.rows} row{'s' * (self.rows != 1)}: {', '.join(parts)}"
+
+
+class EligibilityUnknown(Exception):
+    """Whether the person may claim cannot be checked just now (a lookup failed)."""
+
+
+def code_problem(code: str) -> str | None:
+    """Why ``code`` cannot be a promo code, or None when it can: the one format check for
+    every import (CSV file or Slack)."""
+    if not code:
+        return "is empty"
+    if not _CODE.fullmatch(code):
+        return "is not a code (4 to 100 printable characters, no spaces)"
+    return None
 
 
 def read_codes(path: str | Path) -> list[tuple[int, str]]:
@@ -97,12 +112,7 @@ def read_codes_file(path: str | Path) -> CodesFile:
             blank += 1
             continue
         code = row[column].strip() if column < len(row) else ""
-        if not _CODE.fullmatch(code):
-            problem = (
-                "is empty"
-                if not code
-                else "is not a code (4 to 100 printable characters, no spaces)"
-            )
+        if problem := code_problem(code):
             raise CodesFileError(f"{path}: line {number}: the code {problem}")
         if code in seen:
             duplicates += 1
@@ -118,7 +128,8 @@ def read_codes_file(path: str | Path) -> CodesFile:
 class ClaimOutcome:
     """What happened, and the private message for the person."""
 
-    status: str  # claimed | already | none_left | not_open | closed | not_eligible | none | choose
+    # claimed | already | none_left | not_open | closed | not_eligible | none | choose | unknown
+    status: str
     message: str
     campaign: Campaign | None = None
     code: str | None = None
@@ -164,13 +175,26 @@ class Credits:
         is_member: MemberCheck | None = None,
     ) -> ClaimOutcome:
         """Claim for ``user``: from the named campaign, or the only open one."""
-        picked = self._pick(now, campaign_id)
+        picked = self.pick(now, campaign_id)
         if isinstance(picked, ClaimOutcome):
             return picked
-        ok = await self.eligible(picked, user, is_member)
-        return self._settle(picked, user, now, ok)
+        try:
+            ok = await self.eligible(picked, user, is_member)
+        except EligibilityUnknown:
+            return self.unknown(picked)
+        return self.settle(picked, user, now, ok)
 
-    def _pick(self, now: datetime, campaign_id: int | None) -> Campaign | ClaimOutcome:
+    @staticmethod
+    def unknown(campaign: Campaign) -> ClaimOutcome:
+        return ClaimOutcome(
+            "unknown",
+            f"I couldn't check whether you can claim *{campaign.name}* just now, sorry. "
+            "Please try again in a minute.",
+            campaign,
+        )
+
+    def pick(self, now: datetime, campaign_id: int | None) -> Campaign | ClaimOutcome:
+        """The campaign to claim from, or the outcome when there is none (or a choice)."""
         if campaign_id is not None:
             return self.store.campaign_by_id(campaign_id) or ClaimOutcome(
                 "none", "That campaign no longer exists."
@@ -184,7 +208,8 @@ class Credits:
             )
         return candidates[0]
 
-    def _settle(self, campaign: Campaign, user: str, now: datetime, eligible: bool) -> ClaimOutcome:
+    def settle(self, campaign: Campaign, user: str, now: datetime, eligible: bool) -> ClaimOutcome:
+        """The claim itself (one transaction), once eligibility is known."""
         closed = now < campaign.opens_at or (
             campaign.closes_at is not None and now >= campaign.closes_at
         )
@@ -192,7 +217,7 @@ class Credits:
             held = self.store.held_code(campaign.id, user)
             if held:  # asking again shows the same code, even after the campaign closed
                 return ClaimOutcome(
-                    "already", self._code_message(campaign, held, again=True), campaign, held
+                    "already", self.code_message(campaign, held, again=True), campaign, held
                 )
             return self._refusal(campaign, now)
         result = self.store.claim(campaign.id, user, now)
@@ -205,7 +230,7 @@ class Credits:
         again = result.status == "already"
         return ClaimOutcome(
             result.status,
-            self._code_message(campaign, result.code, again=again),
+            self.code_message(campaign, result.code, again=again),
             campaign,
             result.code,
             alerts=result.alerts,
@@ -247,7 +272,7 @@ class Credits:
         return ClaimOutcome("none", "There are no promo credits to claim right now.")
 
     @staticmethod
-    def _code_message(campaign: Campaign, code: str, *, again: bool) -> str:
+    def code_message(campaign: Campaign, code: str, *, again: bool) -> str:
         worth = f" ({campaign.value})" if campaign.value else ""
         lead = "Your code, as before" if again else "Here is your code"
         text = f"{lead} for *{campaign.name}*{worth}: `{code}`"
@@ -262,6 +287,8 @@ class Credits:
             "total": campaign.codes_total,
             "claimed": claimed,
             "left": campaign.codes_left,
+            # claimed, but Slack took the message by no private way: handed over next contact
+            "undelivered": self.store.undelivered_count(campaign.id),
             "claims_per_hour": self.store.claims_per_hour(campaign.id),
         }
 

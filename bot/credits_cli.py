@@ -270,6 +270,11 @@ def cmd_stats(args) -> int:
         print("No campaigns yet: `confbot credits import CAMPAIGN FILE.csv --create` starts one.")
     for s in stats:
         print(f"{s['campaign']}: {s['total']} codes, {s['claimed']} claimed, {s['left']} left")
+        if s["undelivered"]:
+            print(
+                f"  {s['undelivered']} claimed but not delivered yet (Slack failed): "
+                "handed over when the person next writes to the bot"
+            )
         for hour, n in s["claims_per_hour"]:
             print(f"  {local(utc_hour(hour), zone)}  {n} claimed")
     return 0

@@ -1,15 +1,21 @@
 """Logging: one line per record (or one JSON object with CONFBOT_LOG_FORMAT=json), with
-tokens and secrets scrubbed from every record, whoever logged it."""
+tokens, secrets and credentials in URLs scrubbed from every record, whoever logged it, and
+libraries kept to what an operator needs (no line per scheduler tick or per retry)."""
 
 from __future__ import annotations
 
 import json
 import logging
 import re
+import threading
+import time
 from datetime import UTC, datetime
 
 # Slack tokens, and anything a caller registers (signing secret, promo codes).
 _TOKEN = re.compile(r"\b(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+)")
+# user:password@ in a URL (a proxy's, or SLACK_API_URL's): the whole userinfo goes.
+_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@")
+LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class Redactor(logging.Filter):
@@ -29,6 +35,7 @@ class Redactor(logging.Filter):
 
     def scrub(self, text: str) -> str:
         text = _TOKEN.sub("[redacted]", text)
+        text = _URL_CREDENTIALS.sub(r"\1[redacted]@", text)
         if self._pattern is not None:
             text = self._pattern.sub("[redacted]", text)
         return text
@@ -38,6 +45,9 @@ class Redactor(logging.Filter):
             message = record.getMessage()
         except Exception:  # a bad format string must not lose the record
             message = str(record.msg)
+        # A message is one line: a newline from a request (a path, a form field) must not
+        # start what reads as a record of its own.
+        message = message.replace("\r", "\\r").replace("\n", "\\n")
         record.msg, record.args = self.scrub(message), None
         if record.exc_info:
             text = logging.Formatter().formatException(record.exc_info)
@@ -79,16 +89,55 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def quiet_library_debug() -> None:
-    """slack_sdk and bolt log whole request bodies at DEBUG (tokens aside, those carry the
-    promo codes we deliver): keep them at INFO whatever the root level."""
-    for name in ("slack_sdk", "slack_bolt", "bolt"):
-        logging.getLogger(name).setLevel(
-            logging.INFO
-        )  # its own level: a DEBUG root cannot lower it
+# Loggers held at WARNING whatever the root level, each by its own name: slack_sdk decides
+# whether to write a line per request or per retry from the level of the very logger it was
+# given (unset is 0, which it reads as DEBUG), not from the effective level. Their DEBUG lines
+# carry whole request bodies (promo codes) and their INFO lines the URL (credentials).
+QUIET = (
+    "slack_sdk",
+    "slack_sdk.web.async_client",
+    "slack_sdk.web.async_base_client",
+    "slack_sdk.webhook.async_client",
+    "slack_bolt",
+    "bolt",
+    "apscheduler",  # a line per job run: every 10 s tick
+)
+
+
+def quiet_libraries() -> None:
+    for name in QUIET:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def valid_level(text: str) -> str | None:
+    """The level name for CONFBOT_LOG_LEVEL (any case), or None when it is not one."""
+    name = text.strip().upper()
+    return name if name in LEVELS else None
+
+
+class Throttle:
+    """At most one line per ``interval`` seconds for one kind of event; the next line says
+    how many were left out. Anyone who can send requests can trigger these events."""
+
+    def __init__(self, interval: float = 10.0) -> None:
+        self.interval = interval
+        self._last = float("-inf")
+        self._skipped = 0
+        self._lock = threading.Lock()
+
+    def take(self) -> int | None:
+        """None: stay quiet. Otherwise log now, mentioning the returned count left out."""
+        with self._lock:
+            now = time.monotonic()
+            if now - self._last < self.interval:
+                self._skipped += 1
+                return None
+            self._last, skipped, self._skipped = now, self._skipped, 0
+            return skipped
 
 
 def setup_logging(level: str = "INFO", fmt: str = "text") -> None:
+    """Logging for `confbot serve`. ``level`` must be valid (Settings checks it)."""
     install_redaction()
     handler = logging.StreamHandler()
     if fmt == "json":
@@ -98,4 +147,4 @@ def setup_logging(level: str = "INFO", fmt: str = "text") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    quiet_library_debug()
+    quiet_libraries()

@@ -22,6 +22,15 @@ log = logging.getLogger(__name__)
 
 # (target, reminder, late) -> 'sent', or 'failed' (try again at the next tick)
 Poster = Callable[[str, Due, bool], Awaitable[str]]
+# How store work is run: ``await run(fn, *args)``. `serve` runs it on the store's thread
+# (bot.store.threaded) so the event loop never waits on SQLite; by default, in place.
+Runner = Callable[..., Awaitable]
+
+
+async def in_place(fn: Callable, *args):
+    return fn(*args)
+
+
 LEASE = "reminders"
 LEASE_TTL = timedelta(seconds=30)
 TICK_SECONDS = 10.0
@@ -38,9 +47,14 @@ class ReminderRunner:
     """
 
     def __init__(
-        self, store: Store, clock: Callable[[], datetime], poster: Poster, concurrency: int = 20
+        self,
+        store: Store,
+        clock: Callable[[], datetime],
+        poster: Poster,
+        concurrency: int = 20,
+        run: Runner = in_place,
     ):
-        self.store, self.clock, self.poster = store, clock, poster
+        self.store, self.clock, self.poster, self.run = store, clock, poster, run
         self.limit = asyncio.Semaphore(concurrency)
         self.failed: set[str] = set()
 
@@ -52,13 +66,14 @@ class ReminderRunner:
         return counts
 
     async def _deliver(self, due: Due, target: str) -> str:
+        store, run = self.store, self.run
         async with self.limit:
             now = self.clock()
             fate = reminders.fate(due, now)
             if fate == "missed":
-                self.store.record_missed(due.key, target, now)
+                await run(store.record_missed, due.key, target, now)
                 return "missed"
-            if not self.store.begin_delivery(due.key, target, now):
+            if not await run(store.begin_delivery, due.key, target, now):
                 return "already"
             late = fate == "late"
             try:
@@ -67,11 +82,10 @@ class ReminderRunner:
                 log.error("reminder %s to %s failed: %s", due.key, target, type(exc).__name__)
                 outcome = "failed"
             if outcome == "sent":
-                self.store.finish_delivery(
-                    due.key, target, "late" if late else "sent", self.clock()
-                )
-                return "late" if late else "sent"
-            self.store.abandon_delivery(due.key, target)
+                status = "late" if late else "sent"
+                await run(store.finish_delivery, due.key, target, status, self.clock())
+                return status
+            await run(store.abandon_delivery, due.key, target)
             self.failed.add(due.key)
             return "failed"
 
@@ -86,9 +100,11 @@ class ReminderScheduler:
         *,
         offsets: tuple[int, ...] = reminders.DEFAULT_OFFSETS,
         concurrency: int = 20,
+        run: Runner = in_place,
     ):
         self.store, self.clock, self.channels, self.offsets = store, clock, channels, offsets
-        self.runner = ReminderRunner(store, clock, poster, concurrency)
+        self.run = run
+        self.runner = ReminderRunner(store, clock, poster, concurrency, run)
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.leader = False
         self._revision = -1
@@ -108,9 +124,11 @@ class ReminderScheduler:
         )
 
     async def stop(self) -> None:
-        self.scheduler.shutdown(wait=False)
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
         if self.leader:
-            self.store.release_lease(LEASE, self.holder)
+            self.leader = False
+            await self.run(self.store.release_lease, LEASE, self.holder)
 
     def _free_dead_holder(self) -> None:
         """A holder on this machine whose process is gone (killed, crashed) cannot renew: free
@@ -133,16 +151,19 @@ class ReminderScheduler:
     async def tick(self) -> None:
         """Renew (or take over) the lease; re-plan after a data load or on becoming leader."""
         was_leader = self.leader
-        if not was_leader:
-            self._free_dead_holder()
-        self.leader = self.store.take_lease(LEASE, self.holder, datetime.now(UTC), LEASE_TTL)
+        self.leader, revision = await self.run(self._lease_and_revision, was_leader)
         if self.leader and not was_leader:
             log.info("this process now posts reminders (%s)", self.holder)
-        revision = self.store.revision()
         if self.leader and (not was_leader or revision != self._revision or self.runner.failed):
             self._revision = revision
             self.runner.failed.clear()
             await self.sync()
+
+    def _lease_and_revision(self, was_leader: bool) -> tuple[bool, int]:
+        if not was_leader:
+            self._free_dead_holder()
+        leader = self.store.take_lease(LEASE, self.holder, datetime.now(UTC), LEASE_TTL)
+        return leader, self.store.revision()
 
     # -- planning --------------------------------------------------------------------------------
 
@@ -150,19 +171,26 @@ class ReminderScheduler:
         """When, by the machine's clock, the event clock reaches ``moment``."""
         return datetime.now(UTC) + (moment - self.clock())
 
-    async def sync(self) -> None:
+    def _pending(self, now: datetime) -> list[Due]:
+        """Every reminder with a target not yet posted to (reads the store)."""
         data = self.store.load_event_data()
         if data is None:
-            return
-        now = self.clock()
+            return []
         reminders.moves(self.store, data, now)  # first: the plan tells people of moves
         planned = reminders.plan(self.store, data, self.channels, self.offsets)
-        self._plan = {}
-        overdue = []
+        pending = []
         for due in planned:
             done = self.store.delivered(due.key)
-            if all(t in done for t in due.targets):
-                continue
+            if not all(t in done for t in due.targets):
+                pending.append(due)
+        return pending
+
+    async def sync(self) -> None:
+        now = self.clock()
+        pending = await self.run(self._pending, now)
+        self._plan = {}
+        overdue = []
+        for due in pending:
             self._plan[due.key] = due
             if due.due_at <= now:
                 overdue.append(due)

@@ -1,5 +1,7 @@
 """A local fake of the Slack Web API: an aiohttp server that records every call and can be
-told to answer 429 with Retry-After, or 500, for a number of calls."""
+told to misbehave for a number of calls, the way Slack and the proxies in front of it do:
+429 with Retry-After, 500, a text/plain "403: Forbidden", an HTML 502 page, JSON that does
+not parse."""
 
 from __future__ import annotations
 
@@ -28,24 +30,32 @@ class FakeSlack:
     def __init__(self) -> None:
         FakeSlack.instances.append(self)
         self.calls: list[Call] = []
-        self.faults: list[tuple[str, int, int]] = []  # (method or "*", status, retry_after)
+        self.faults: list[
+            tuple[str, int, int, str]
+        ] = []  # (method or "*", status, retry_after, body)
         self.users: dict[str, dict[str, Any]] = {}
         self.not_in_channel: set[str] = set()
         self.members: dict[str, set[str]] = {}
         self.limit: tuple[str, int] | None = None  # (method, calls per 1-second window)
         self.delay = 0.0  # seconds to sit on every call (a Slack that times out)
+        self.delays: dict[str, float] = {}  # seconds to sit on calls of one method
         self._window = (0, 0)  # (second, calls in it)
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.url = ""
         self.changed = asyncio.Event()
         self.uploads: dict[str, bytes] = {}  # file id -> the bytes sent to its upload URL
+        self.sockets: list[web.WebSocketResponse] = []  # Socket Mode connections, newest last
 
     # -- control --------------------------------------------------------------------------------
 
-    def fail(self, method: str, status: int, times: int, retry_after: int = 0) -> None:
-        """Answer the next ``times`` calls of ``method`` ("*" for any) with ``status``."""
-        self.faults.extend([(method, status, retry_after)] * times)
+    def fail(
+        self, method: str, status: int, times: int, retry_after: int = 0, body: str = "json"
+    ) -> None:
+        """Answer the next ``times`` calls of ``method`` ("*" for any) with ``status`` and a
+        body of the given kind: "json" (Slack's own error shape), "text" (text/plain, as a
+        proxy sends), "html" (an error page) or "badjson" (JSON content type, not JSON)."""
+        self.faults.extend([(method, status, retry_after, body)] * times)
 
     def rate_limit(self, method: str, per_second: int) -> None:
         """Enforce a limit as Slack does: past it, 429 with Retry-After until the window ends."""
@@ -88,6 +98,8 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self.handle)
         app.router.add_post("/response/{token}", self.handle_response_url)
         app.router.add_post("/upload/{file_id}", self.handle_upload)
+        app.router.add_get("/socket", self.handle_socket)
+        app.router.add_get("/_counts", self.handle_counts)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -102,8 +114,8 @@ class FakeSlack:
 
     async def handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        if self.delay:
-            await asyncio.sleep(self.delay)
+        if delay := self.delays.get(method, self.delay):
+            await asyncio.sleep(delay)
         if request.method == "GET":
             params = dict(request.query)
         elif request.content_type == "application/json":
@@ -122,19 +134,38 @@ class FakeSlack:
             )
         self.calls.append(Call(method, params, dict(request.headers)))
         self.changed.set()
-        for n, (name, status, retry_after) in enumerate(self.faults):
+        for n, (name, status, retry_after, kind) in enumerate(self.faults):
             if name in (method, "*"):
                 del self.faults[n]
                 self.calls[-1].status = status
-                headers = {"Retry-After": str(retry_after)} if status == 429 else {}
-                body = {"ok": False, "error": "ratelimited" if status == 429 else "internal_error"}
-                return web.json_response(body, status=status, headers=headers)
+                return self.fault_response(status, retry_after, kind)
         return web.json_response(self.answer(method, params))
+
+    @staticmethod
+    def fault_response(status: int, retry_after: int, kind: str) -> web.Response:
+        headers = {"Retry-After": str(retry_after)} if status == 429 else {}
+        if kind == "text":
+            return web.Response(text=f"{status}: Forbidden", status=status, headers=headers)
+        if kind == "html":
+            page = f"<html><head><title>{status} Bad Gateway</title></head><body><h1>{status} Bad Gateway</h1></body></html>"
+            return web.Response(text=page, status=status, content_type="text/html", headers=headers)
+        if kind == "badjson":
+            return web.Response(
+                text='{"ok": false, "error": ', status=status, content_type="application/json",
+                headers=headers,
+            )  # fmt: skip
+        body = {"ok": False, "error": "ratelimited" if status == 429 else "internal_error"}
+        return web.json_response(body, status=status, headers=headers)
 
     async def handle_response_url(self, request: web.Request) -> web.Response:
         params = await request.json()
         self.calls.append(Call("response_url", params, dict(request.headers)))
         self.changed.set()
+        for n, (name, status, retry_after, kind) in enumerate(self.faults):
+            if name == "response_url":
+                del self.faults[n]
+                self.calls[-1].status = status
+                return self.fault_response(status, retry_after, kind)
         return web.Response(text="ok")
 
     async def handle_upload(self, request: web.Request) -> web.Response:
@@ -154,6 +185,30 @@ class FakeSlack:
             for f in files:
                 out.append((call.params, self.uploads.get(f["id"], b"")))
         return out
+
+    async def handle_counts(self, _request: web.Request) -> web.Response:
+        """How many calls of each method so far (for a fake running as a process of its own)."""
+        counts: dict[str, int] = {}
+        for call in self.calls:
+            counts[call.method] = counts.get(call.method, 0) + 1
+        return web.json_response(counts)
+
+    async def handle_socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode: say hello, then record what the app sends back (acknowledgements)."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.sockets.append(ws)
+        self.changed.set()
+        await ws.send_json({"type": "hello", "num_connections": 1, "debug_info": {}})
+        async for message in ws:
+            if message.type == web.WSMsgType.TEXT:
+                self.calls.append(Call("socket_ack", json.loads(message.data)))
+                self.changed.set()
+        return ws
+
+    async def socket_send(self, envelope: dict[str, Any]) -> None:
+        """Deliver an envelope (events_api, slash_commands, interactive) over Socket Mode."""
+        await self.sockets[-1].send_json(envelope)
 
     @property
     def response_url(self) -> str:
@@ -196,4 +251,24 @@ class FakeSlack:
             files = params.get("files")
             files = json.loads(files) if isinstance(files, str) else files or []
             return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files]}
+        if method == "apps.connections.open":
+            return {
+                "ok": True,
+                "url": self.url.replace("http://", "ws://").replace("/api/", "/socket"),
+            }
         return {"ok": True}
+
+
+async def _serve_alone() -> None:
+    """`python -m tests.fake_slack`: the fake as a process of its own (the benchmarks keep the
+    load generator's process for sending); prints its URL, serves until stdin closes."""
+    import sys
+
+    fake = FakeSlack()
+    print(await fake.start(), flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    await fake.stop()
+
+
+if __name__ == "__main__":
+    asyncio.run(_serve_alone())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import time
+import uuid
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -29,6 +30,15 @@ class Harness:
         self.url = ""
         self._ids = itertools.count(1)
         self.session: aiohttp.ClientSession | None = None
+
+    @classmethod
+    def remote(cls, url: str, fake: FakeSlack) -> Harness:
+        """A harness that only sends requests, to a server running elsewhere (a process)."""
+        harness = cls.__new__(cls)
+        harness.url, harness.fake = url, fake
+        harness._ids = itertools.count(1)
+        harness.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+        return harness
 
     async def start(self) -> Harness:
         api_url = self.settings_overrides.pop("api_url", None) or await self.fake.start()
@@ -72,6 +82,11 @@ class Harness:
             "X-Slack-Signature": signature,
             "Content-Type": content_type,
         }
+
+    def trigger_id(self) -> str:
+        """Slack gives every slash command and button press a trigger_id of its own (unique
+        across harnesses: a restarted server remembers the ones it has seen)."""
+        return f"13345224609.{next(self._ids)}.{uuid.uuid4().hex[:20]}"
 
     async def post(self, body: str, headers: dict[str, str]) -> tuple[int, str]:
         async with self.session.post(
@@ -128,7 +143,7 @@ class Harness:
                 "token": "legacy", "team_id": "T000TEST", "team_domain": "test", "channel_id": channel,
                 "channel_name": "general", "user_id": user, "user_name": "alice", "command": command,
                 "text": text, "api_app_id": "A000TEST", "response_url": self.fake.response_url,
-                "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+                "trigger_id": self.trigger_id(),
             }
         )  # fmt: skip
         return await self.post(
@@ -148,7 +163,7 @@ class Harness:
             "api_app_id": "A000TEST",
             "token": "legacy",
             "team": {"id": "T000TEST", "domain": "test"},
-            "trigger_id": "13345224609.738474920.8088930838d88f008e0",
+            "trigger_id": self.trigger_id(),
             "response_url": self.fake.response_url,
             "actions": [
                 {
@@ -188,17 +203,38 @@ class ServeProcess:
     """`confbot serve` in a subprocess, as an operator runs it, with a Harness to talk to it."""
 
     def __init__(
-        self, db: str, fake: FakeSlack, *, now: str = "2023-11-28T12:00", env: dict | None = None
+        self,
+        db: str,
+        fake: FakeSlack,
+        *,
+        now: str = "2023-11-28T12:00",
+        env: dict | None = None,
+        args: tuple[str, ...] = (),
     ):
         self.db, self.fake, self.now, self.extra_env = db, fake, now, env or {}
+        self.args = args  # more `serve` options, e.g. ("--workers", "2")
         self.proc = None
         self.stderr = b""
+
+    def command(self, port: int) -> list[str]:
+        import sys
+
+        return [
+            sys.executable,
+            "-m",
+            "bot",
+            "--db",
+            self.db,
+            "serve",
+            "--now",
+            self.now,
+            *self.args,
+        ]
 
     async def start(self) -> Harness:
         import asyncio
         import os
         import socket
-        import sys
         import tempfile
 
         with socket.socket() as s:
@@ -212,18 +248,16 @@ class ServeProcess:
             "PORT": str(port),
             **self.extra_env,
         }
-        env.pop("SLACK_APP_TOKEN", None)
+        if "SLACK_APP_TOKEN" not in self.extra_env:
+            env.pop("SLACK_APP_TOKEN", None)
         root = Path(__file__).resolve().parent.parent
         # stderr to a file, not a pipe: a pipe nobody reads fills up and blocks the server
         self.log = tempfile.NamedTemporaryFile(prefix="confbot-serve-", suffix=".log", delete=False)  # noqa: SIM115 (open while it runs)
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "--db", self.db, "serve", "--now", self.now,
-            cwd=root, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=self.log,
+            *self.command(port), cwd=root, env=env, stdout=asyncio.subprocess.DEVNULL,
+            stderr=self.log,
         )  # fmt: skip
-        harness = Harness.__new__(Harness)
-        harness.url, harness.fake = f"http://127.0.0.1:{port}", self.fake
-        harness._ids = itertools.count(1)
-        harness.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+        harness = Harness.remote(f"http://127.0.0.1:{port}", self.fake)
         for _ in range(300):
             try:
                 if (await harness.health())[0] == 200:

@@ -166,3 +166,50 @@ async def test_admin_commands_are_for_admins_only(slack, sample_db):
 async def test_serving_while_codes_are_claimed_keeps_health(slack):
     async with aiohttp.ClientSession() as session, session.get(f"{slack.url}/health") as r:
         assert r.status == 200
+
+
+async def admin_says(slack, text: str) -> str:
+    await slack.command(f"admin credits {text}", user="U0000ADMIN")
+    await slack.services.drain()
+    return slack.fake.of("chat.postEphemeral")[-1].params["text"]
+
+
+async def test_admin_import_names_the_campaign_as_the_cli_does(slack, sample_db):
+    reply = await admin_says(slack, 'import "AWS $25" NEW-00001 NEW-00002')
+    assert "Added 2 codes to *AWS $25*" in reply
+    reply = await admin_says(slack, "import --campaign “AWS $25” NEW-00003")  # typographic quotes
+    assert "Added 1 codes to *AWS $25*" in reply
+    reply = await admin_says(slack, "import --campaign=AWS NEW-00004")
+    assert "Nothing changed" in reply and "no campaign named 'AWS'" in reply
+    reply = await admin_says(slack, "import AWS $25 NEW-00005")  # unquoted: 'AWS' and a code
+    assert "Nothing changed" in reply and "code 1 of 2 is not a code" in reply
+    assert sample_db.campaign("AWS") is None and sample_db.campaign("AWS $25").codes_total == 303
+    reply = await admin_says(slack, 'import "Builders $100" BLD-00001 --create')
+    assert "Added 1 codes to *Builders $100*" in reply
+
+
+@pytest.mark.parametrize(
+    ("words", "problem"),
+    [
+        ('import "AWS $25" abc', "code 1 of 1 is not a code"),
+        ('import "AWS $25" GOOD-0001 "two words"', "code 2 of 2 is not a code"),
+        ('import "AWS $25" AWS25-00001', "code 1 of 1 is already in the store"),
+        ('import "AWS $25', "a quote is not closed"),
+        ('import "AWS $25"', "at least one code"),
+    ],
+)
+async def test_admin_import_checks_codes_like_the_csv_import(slack, sample_db, words, problem):
+    reply = await admin_says(slack, words)
+    assert "Nothing changed" in reply and problem in reply
+    assert sample_db.campaign("AWS $25").codes_total == 300
+
+
+async def test_a_claim_slower_than_the_ack_allows_follows_privately(slack, sample_db, monkeypatch):
+    from bot.slack.listeners import commands
+
+    monkeypatch.setattr(commands, "ACK_BUDGET", 0.0)  # as if the database were busy
+    status, body = await slack.command("credits", user="U0000SLOW")
+    assert status == 200 and body == ""  # acknowledged at once, empty
+    (private,) = await slack.fake.wait_for("chat.postEphemeral")
+    assert codes_in([private]) == [sample_db.held_code(1, "U0000SLOW")]
+    assert sample_db.campaign("AWS $25").codes_left == 299  # one code, not two

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import logging
-
 from bot.slack import sessions
 from bot.slack.blocks import home_view, slack_dates
-from bot.slack.services import SlackServices, reason
-
-log = logging.getLogger(__name__)
+from bot.slack.services import SlackServices
 
 # The home tab is built from the same answers people get when they ask.
 HOME_QUESTIONS = [
@@ -20,7 +16,7 @@ HOME_QUESTIONS = [
 
 
 def home_sections(services: SlackServices, zone) -> list[tuple[str, str]]:
-    event = services.store.event()
+    event = services.event_db.store.event()
     if event is None:
         return [("Not ready yet", "No event is loaded yet.")]
     now = services.clock()
@@ -34,18 +30,23 @@ def home_sections(services: SlackServices, zone) -> list[tuple[str, str]]:
     return sections
 
 
-async def publish_home(services: SlackServices, user: str) -> None:
-    zone = await services.user_zone(user)
-    event = services.store.event()
-    view = home_view(
+def home_of(services: SlackServices, user: str, zone) -> dict:
+    """The whole view (on event_db's thread: it reads the event, reminders and codes)."""
+    store = services.event_db.store
+    event = store.event()
+    return home_view(
         event.name if event else "confbot",
         home_sections(services, zone),
         extra=services.reminders.home_blocks(user)
         + sessions.home_blocks(services, user)
-        + services.credits.home_blocks(user),
-        questions=services.concierge.suggestions(limit=6),
+        + services.credits.home_blocks(store, user),
+        questions=services.concierge.suggestions(limit=6),  # the event's own, all answered
     )
-    try:
-        await services.client.views_publish(user_id=user, view=view)
-    except Exception as exc:
-        log.error("views.publish for %s failed: %s", user, reason(exc))
+
+
+async def publish_home(services: SlackServices, user: str, zone) -> None:
+    """Build and publish App Home; look ``zone`` up before taking a work slot."""
+    view = await services.event_db.call(home_of, services, user, zone)
+    await services.attempt(
+        f"views.publish for {user}", services.client.views_publish(user_id=user, view=view)
+    )

@@ -56,17 +56,27 @@ class RateGate:
 
 
 class SlackReminders:
+    """The sync methods read and write the store: call them on the store's thread
+    (``services.event_db.call``)."""
+
     def __init__(self, services: SlackServices, gate: RateGate):
         self.services = services
         self.gate = gate
 
+    @property
+    def store(self):
+        return self.services.event_db.store
+
     def context(self) -> Context:
-        data = self.services.store.load_event_data()
+        data = self.store.load_event_data()
         return Context(data, self.services.clock(), None, "en", slack_dates)
+
+    def message(self, due: Due, late: bool) -> str:
+        return reminders.message(self.context(), due, late=late)
 
     async def post(self, target: str, due: Due, late: bool) -> str:
         """The poster the scheduler calls: 'sent', or 'failed' (it is tried again)."""
-        text = reminders.message(self.context(), due, late=late)
+        text = await self.services.event_db.call(self.message, due, late)
         blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
         if due.item is not None and due.kind in {"item", "moved"}:
             blocks.append(
@@ -81,10 +91,10 @@ class SlackReminders:
 
     # -- personal reminders ----------------------------------------------------------------------
 
-    async def remind(self, user: str, text: str) -> str:
+    def remind(self, user: str, text: str) -> str:
         """`/conf remind …` and "remind me about …": the sentence to send back."""
         words = text.split()
-        store, now = self.services.store, self.services.clock()
+        store, now = self.store, self.services.clock()
         if not words or words[0].lower() in {"help", "?"}:
             return REMIND_HELP
         if words[0].lower() == "list":
@@ -103,7 +113,7 @@ class SlackReminders:
         return self.add(user, item.id, offset)[1]
 
     def add(self, user: str, item_id: str, offset: int | None = None) -> tuple[bool, str]:
-        store, now = self.services.store, self.services.clock()
+        store, now = self.store, self.services.clock()
         data = store.load_event_data()
         item = next((i for i in data.schedule if i.id == item_id), None)
         if item is None or item.start <= now:
@@ -126,11 +136,11 @@ class SlackReminders:
         )
 
     def listing(self, user: str) -> str:
-        data = self.services.store.load_event_data()
+        data = self.store.load_event_data()
         items = {i.id: i for i in data.schedule}
         ctx = Context(data, self.services.clock(), None, "en", slack_dates)
         lines = []
-        for r in self.services.store.personal_reminders(user):
+        for r in self.store.personal_reminders(user):
             item = items.get(r["item_id"])
             if item is not None and item.start > ctx.now:
                 lines.append(
@@ -141,7 +151,9 @@ class SlackReminders:
     # -- organizer announcements --------------------------------------------------------------------
 
     def announce(self, user: str, words: list[str]) -> str:
-        store, now = self.services.store, self.services.clock()
+        """An organizer's announcement. Its text is theirs, posted as they wrote it (a
+        deliberate @channel included): only CONFBOT_ADMINS get here."""
+        store, now = self.store, self.services.clock()
         if words and words[0].lower() == "cancel":
             if (
                 len(words) == 2
@@ -169,7 +181,7 @@ class SlackReminders:
         return f"Announcement #{announcement_id} will go to <#{m.group(1)}> at {fmt(moment)}."
 
     def announcements(self) -> str:
-        store = self.services.store
+        store = self.store
         fmt = self.context().time
         lines = [
             f"#{a['id']}: {fmt(datetime.fromisoformat(a['due_at']))} to <#{a['channel']}>: {a['text'][:80]}"

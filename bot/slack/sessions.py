@@ -20,7 +20,7 @@ from bot.answers import sessions as session_answers
 from bot.importers.common import slug
 from bot.models import EventData, ScheduleItem
 from bot.slack.blocks import SECTION_LIMIT, answer_blocks, button, slack_dates
-from bot.slack.services import SlackServices, reason
+from bot.slack.services import SlackServices
 
 log = logging.getLogger(__name__)
 
@@ -101,20 +101,21 @@ async def send_calendar(
     """One .ics file in the person's DM with the bot (files.uploadV2)."""
     content = ics.calendar(data, items, f"{data.event.name}: {title}", services.clock())
     ctx = Context(data, services.clock())
-    try:
-        opened = await services.client.conversations_open(users=user)
-        channel = (opened.get("channel") or {}).get("id") or user
-        await services.client.files_upload_v2(
+    opened = await services.attempt(
+        f"conversations.open for {user}", services.client.conversations_open(users=user)
+    )
+    channel = ((opened or {}).get("channel") or {}).get("id") or user
+    sent = await services.attempt(
+        f"files.uploadV2 for {user}",
+        services.client.files_upload_v2(
             channel=channel,
             content=content,
             filename=f"{slug(title)}.ics",
             title=title,
             initial_comment=ctx.t("calendar_comment", title=title),
-        )
-        return True
-    except Exception as exc:
-        log.error("calendar file for %s failed: %s", user, reason(exc))
-        return False
+        ),
+    )
+    return sent is not None
 
 
 def _where(body: dict) -> tuple[str, str | None]:
@@ -135,13 +136,17 @@ def register(app: AsyncApp, services: SlackServices) -> None:
             question, offset = str(value.get("q", ""))[:1500], max(0, int(value.get("o", 0)))
         except (ValueError, TypeError, AttributeError):
             return
-        async with services.work:
-            zone = await services.user_zone(user)
-            now = services.clock()
+        zone = await services.zones.zone(user)  # outside the work slots
+        now = services.clock()
+
+        def page() -> tuple[Answer, list[dict] | None]:  # on event_db's thread
             answer = services.concierge.ask(
                 question, now, asker_zone=zone, user_id=user, record=False, markup=slack_dates
             )
-            blocks = blocks_for(services, answer, question, zone, now, offset)
+            return answer, blocks_for(services, answer, question, zone, now, offset)
+
+        async with services.work:
+            answer, blocks = await services.event_db.call(page)
         if blocks is None:
             return
         if channel:
@@ -153,7 +158,9 @@ def register(app: AsyncApp, services: SlackServices) -> None:
     async def on_add_to_calendar(ack, body: dict, action: dict, respond) -> None:
         await ack()
         user, channel = _where(body)
-        data = services.store.load_event_data()
+        data = await services.event_db.call(services.store.load_event_data)
+        if data is None:
+            return
         item_id = str(action.get("value", ""))
         item = next((i for i in [*data.schedule, *data.unscheduled] if i.id == item_id), None)
         if item is None:
@@ -169,8 +176,14 @@ def register(app: AsyncApp, services: SlackServices) -> None:
     async def on_my_calendar(ack, body: dict, respond) -> None:
         await ack()
         user, channel = _where(body)
-        data = services.store.load_event_data()
-        items = ics.for_person(services.store, data, user)
+
+        def mine() -> tuple[EventData | None, list[ScheduleItem]]:  # on event_db's thread
+            data = services.store.load_event_data()
+            return data, (ics.for_person(services.store, data, user) if data else [])
+
+        data, items = await services.event_db.call(mine)
+        if data is None:
+            return
         ctx = Context(data, services.clock())
         if not items:
             await services.post_private(channel, user, ctx.t("calendar_none"), respond=respond)

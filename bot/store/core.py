@@ -7,7 +7,8 @@ import dataclasses
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -118,6 +119,7 @@ class CoreStore:
                 self.db.enable_wal()
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            self.timeout = timeout
             self.migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
@@ -155,15 +157,18 @@ class CoreStore:
         It starts with BEGIN IMMEDIATE, taking the write lock up front: a deferred
         transaction that reads first and writes later fails with 'database is locked' when
         another writer got in between, where this one waits its turn (busy_timeout).
-        Nested use becomes a savepoint.
+        Nested use joins the transaction already open: an exception from it undoes the
+        whole of that transaction, as nothing here catches one and commits regardless
+        (bot.store.threaded gives each call a savepoint of its own when it runs several in
+        one transaction). A savepoint per nested use cost every claim four statements more,
+        each a handover of Python's lock between threads.
         """
         conn = self.db.conn
         try:
             if conn.in_transaction:
-                with self.db.atomic():
-                    yield
+                yield
                 return
-            conn.execute("BEGIN IMMEDIATE")
+            self.begin()
             try:
                 yield
             except BaseException:
@@ -176,6 +181,31 @@ class CoreStore:
                 conn.execute("ROLLBACK")
             error = StoreReadOnly if "readonly" in str(exc) else StoreError
             raise error(_explain(exc, self.path)) from exc
+
+    def begin(self) -> None:
+        """BEGIN IMMEDIATE, waiting for the write lock in short steps, up to the timeout.
+
+        SQLite's own wait (busy_timeout) sleeps 1, 2, 5, 10 … 100 ms between tries. While
+        other connections commit one after another (a busy bot: the acknowledging process,
+        the working one), a waiter keeps missing the moments the lock is free and backs off
+        to 100 ms sleeps: claims took hundreds of milliseconds. Here it tries again every
+        fraction of a millisecond (sleeping, so the others run).
+        """
+        conn = self.db.conn
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            deadline, pause = time.monotonic() + self.timeout, 0.0001
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if not _busy(exc) or time.monotonic() >= deadline:
+                        raise
+                time.sleep(pause)
+                pause = min(pause * 2, 0.002)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
 
     # -- the event --------------------------------------------------------------------------
 
@@ -202,41 +232,58 @@ class CoreStore:
         return int(self.db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0])
 
     def save_event_data(self, data: EventData, *, replace: bool) -> dict[str, int]:
-        """Write a loaded event in one transaction: upsert by id, or swap it whole.
+        """Write a loaded event, all or nothing: upsert by id, or swap it whole.
 
-        Returns how many records of each kind the file held.
+        A large event (150,000 rows) takes seconds to write; in one transaction that would
+        hold the database's write lock all along, and a serving bot's writes (deliveries
+        seen, claims) would wait for it. So the new tables are built beside the live ones in
+        short transactions (``staging.BATCH`` rows each) that the server's writes slip in
+        between, and one short transaction swaps them in. Readers see the old event or the
+        new one, never a mix. Returns how many records of each kind the file held.
         """
-        counts: dict[str, int] = {}
-        with self.transaction():
-            if replace:
-                for table in TABLES.values():
-                    self.db.execute(f"DELETE FROM {table}")
-            self.db.execute(
-                "INSERT INTO event (id, name, tz, first_day, last_day, source, translations) "
-                "VALUES (1, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-                "name = excluded.name, tz = excluded.tz, first_day = excluded.first_day, "
-                "last_day = excluded.last_day, source = excluded.source, "
-                "translations = excluded.translations",
-                [
-                    data.event.name,
-                    data.event.tz,
-                    data.event.first_day.isoformat(),
-                    data.event.last_day.isoformat(),
-                    data.event.source,
-                    _encode(data.event.translations),
-                ],
-            )
+        from bot.store.staging import StagedLoad
+
+        def records(table: str) -> list:
+            rows = getattr(data, table)
+            if table == "schedule":  # sessions without a time yet share the table
+                rows = [*rows, *data.unscheduled]
+            return rows
+
+        counts = {table: len(records(table)) for table in TABLES.values()}
+        load = StagedLoad(self, TABLES)
+        try:
+            revision = self.revision()
+            load.create(copy_live=not replace)
             for table in TABLES.values():
-                records = getattr(data, table)
-                if table == "schedule":  # sessions without a time yet share the table
-                    records = [*records, *data.unscheduled]
-                counts[table] = len(records)
-                if records:
-                    self.db.table(table).upsert_all((to_row(r) for r in records), pk="id")
-            self._rebuild_search_index()
-            self.db.execute(
-                "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'"
-            )
+                load.upsert(table, [to_row(r) for r in records(table)])
+            load.index_for_search()
+            with self.transaction():
+                if self.revision() != revision:
+                    raise StoreError(
+                        "another load changed the event while this one was being written; "
+                        "nothing changed: load it again"
+                    )
+                self.db.execute(
+                    "INSERT INTO event (id, name, tz, first_day, last_day, source, translations) "
+                    "VALUES (1, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                    "name = excluded.name, tz = excluded.tz, first_day = excluded.first_day, "
+                    "last_day = excluded.last_day, source = excluded.source, "
+                    "translations = excluded.translations",
+                    [
+                        data.event.name,
+                        data.event.tz,
+                        data.event.first_day.isoformat(),
+                        data.event.last_day.isoformat(),
+                        data.event.source,
+                        _encode(data.event.translations),
+                    ],
+                )
+                load.swap()
+                self.db.execute(
+                    "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'"
+                )
+        finally:
+            load.drop()
         return counts
 
     def load_event_data(self) -> EventData | None:
@@ -271,28 +318,27 @@ class CoreStore:
 
     # -- full-text search -----------------------------------------------------------------
 
-    def _rebuild_search_index(self) -> None:
-        self.db.execute("DELETE FROM search_fts")
-        docs: list[tuple[str, str, str, str]] = []
-        for v in self._rows("venues"):
+    def _search_docs(self, table_name: Callable[[str], str] = str) -> list[tuple[str, ...]]:
+        """The full-text index's documents (doc_type, doc_id, title, body), from the event's
+        tables (or, with ``table_name``, from a load's staged copies of them)."""
+        docs: list[tuple[str, ...]] = []
+        for v in self._rows(table_name("venues")):
             body = " ".join([*json.loads(v["aliases"]), *json.loads(v["features"])])
             docs.append(("venue", v["id"], v["name"], f"{body} {v['directions']} {v['notes']}"))
-        for s in self._rows("schedule"):
+        for s in self._rows(table_name("schedule")):
             body = f"{s['kind']} {s['speaker']} {s['where']} {s['notes']}"
             if s["code"]:  # a catalog's session: its code, format, level, tags and abstract
                 tags = " ".join(json.loads(s["topics"]))
                 body += f" {s['code']} {s['format']} {s['level']} {tags} {s['abstract']}"
             docs.append(("schedule", s["id"], s["title"], body))
-        for s in self._rows("swag"):
+        for s in self._rows(table_name("swag")):
             docs.append(("swag", s["id"], s["item"], f"{s['where']} {s['eligible']} {s['notes']}"))
-        for f in self._rows("faq"):
+        for f in self._rows(table_name("faq")):
             body = f"{' '.join(json.loads(f['keywords']))} {f['answer']}"
             docs.append(("faq", f["id"], f["question"], body))
-        self.db.conn.executemany(
-            "INSERT INTO search_fts (doc_type, doc_id, title, body) VALUES (?, ?, ?, ?)", docs
-        )
+        return docs
 
-    def _rows(self, table: str) -> Iterable[dict[str, Any]]:
+    def _rows(self, table: str) -> list[dict[str, Any]]:
         cursor = self.db.execute(f"SELECT * FROM {table}")
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, r, strict=True)) for r in cursor]
@@ -327,6 +373,36 @@ class CoreStore:
                 cutoff = datetime.fromtimestamp(now.timestamp() - keep_hours * 3600, UTC)
                 self.db.execute("DELETE FROM slack_events WHERE seen_at < ?", [cutoff.isoformat()])
         return first
+
+    def help_request(
+        self, user_id: str, question_key: str, now: datetime, *, spacing_s: int = 60
+    ) -> str:
+        """May this person's question go to the help channel? 'ok' (recorded), 'repeat' (this
+        question went already) or 'too_soon' (another one within ``spacing_s`` seconds)."""
+        with self.transaction():
+            if self.db.execute(
+                "SELECT 1 FROM help_requests WHERE user_id = ? AND question_key = ?",
+                [user_id, question_key],
+            ).fetchone():
+                return "repeat"
+            cutoff = datetime.fromtimestamp(now.timestamp() - spacing_s, UTC).isoformat()
+            if self.db.execute(
+                "SELECT 1 FROM help_requests WHERE user_id = ? AND at > ?", [user_id, cutoff]
+            ).fetchone():
+                return "too_soon"
+            self.db.execute(
+                "INSERT INTO help_requests (user_id, question_key, at) VALUES (?, ?, ?)",
+                [user_id, question_key, now.astimezone(UTC).isoformat()],
+            )
+            return "ok"
+
+    def forget_help_request(self, user_id: str, question_key: str) -> None:
+        """The post did not go out: the person may ask again at once."""
+        with self.transaction():
+            self.db.execute(
+                "DELETE FROM help_requests WHERE user_id = ? AND question_key = ?",
+                [user_id, question_key],
+            )
 
     def record_feedback(
         self, message_ts: str, user_id: str, vote: str, question: str, intent: str
@@ -436,6 +512,10 @@ def _statements(script: str) -> list[str]:
     if "\n".join(current).strip():
         statements.append("\n".join(current).strip())
     return statements
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 def _explain(exc: sqlite3.OperationalError, path: str) -> str:

@@ -234,6 +234,38 @@ class CreditsStore:
                 raise ValueError("no codes left to reissue from")
             return result
 
+    # -- codes claimed but not yet delivered ---------------------------------------------------
+
+    def mark_undelivered(self, campaign_id: int, user_id: str, now: datetime) -> None:
+        """The person holds a code that never reached them: hand it over on their next contact."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR IGNORE INTO undelivered_codes (campaign_id, user_id, since) VALUES (?, ?, ?)",
+                [campaign_id, user_id, _iso(now)],
+            )
+
+    def mark_delivered(self, campaign_id: int, user_id: str) -> None:
+        with self.transaction():
+            self.db.execute(
+                "DELETE FROM undelivered_codes WHERE campaign_id = ? AND user_id = ?",
+                [campaign_id, user_id],
+            )
+
+    def undelivered_for(self, user_id: str) -> list[int]:
+        """Campaigns in which this person holds a code that has not reached them yet."""
+        cursor = self.db.execute(
+            "SELECT u.campaign_id FROM undelivered_codes u JOIN promo_codes p"
+            " ON p.campaign_id = u.campaign_id AND p.user_id = u.user_id AND p.revoked = 0"
+            " WHERE u.user_id = ? ORDER BY u.since",
+            [user_id],
+        )
+        return [r[0] for r in cursor]
+
+    def undelivered_count(self, campaign_id: int) -> int:
+        return self.db.execute(
+            "SELECT count(*) FROM undelivered_codes WHERE campaign_id = ?", [campaign_id]
+        ).fetchone()[0]
+
     # -- reports ------------------------------------------------------------------------------
 
     def claims_per_hour(self, campaign_id: int) -> list[tuple[str, int]]:

@@ -205,4 +205,18 @@ MIGRATIONS: list[str] = [
         was_place TEXT NOT NULL DEFAULT '', noticed_at TEXT NOT NULL
     );
     """,
+    # 9: promo codes claimed but not delivered (every private way into Slack failed), handed
+    # over on the person's next contact; "Ask a human" posts, one per person and question.
+    """
+    CREATE TABLE undelivered_codes (
+        campaign_id INTEGER NOT NULL, user_id TEXT NOT NULL, since TEXT NOT NULL,
+        PRIMARY KEY (campaign_id, user_id)
+    );
+    CREATE INDEX undelivered_codes_user ON undelivered_codes(user_id);
+    CREATE TABLE help_requests (
+        user_id TEXT NOT NULL, question_key TEXT NOT NULL, at TEXT NOT NULL,
+        PRIMARY KEY (user_id, question_key)
+    );
+    CREATE INDEX help_requests_recent ON help_requests(user_id, at);
+    """,
 ]

@@ -1,14 +1,20 @@
-"""Button presses: feedback, "Ask a human", and the common-question buttons."""
+"""Button presses: feedback, "Ask a human", claims, reminders and the common-question buttons.
+
+Each is acknowledged at once and handled after, by ``services.spawn``; a replayed or retried
+press (same trigger_id and action_ts) has no second effect.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.services import SlackServices
+from bot.slack.markup import escape_user_text
+from bot.slack.services import SORRY, SlackServices
 
 log = logging.getLogger(__name__)
 
@@ -17,86 +23,159 @@ def _payload(action: dict) -> tuple[str, str]:
     try:
         value = json.loads(action.get("value") or "{}")
         return str(value.get("q", ""))[:2000], str(value.get("i", ""))[:50]
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, TypeError):
         return "", ""
 
 
+def _str(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def _where(body: dict) -> tuple[str, str | None, str]:
-    user = (body.get("user") or {}).get("id", "")
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
-        "channel_id"
+    user = _str((body.get("user") or {}).get("id"))
+    channel = _str((body.get("channel") or {}).get("id")) or _str(
+        (body.get("container") or {}).get("channel_id")
     )
-    message_ts = (body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get(
-        "ts", ""
+    message_ts = _str((body.get("container") or {}).get("message_ts")) or _str(
+        (body.get("message") or {}).get("ts")
     )
-    return user, channel, message_ts
+    return user, channel or None, message_ts
 
 
-def register(app: AsyncApp, services: SlackServices) -> None:
-    @app.action(re.compile(r"^feedback_(up|down)$"))
-    async def on_feedback(ack, body: dict, action: dict, respond) -> None:
-        await ack()
-        user, channel, message_ts = _where(body)
-        question, intent = _payload(action)
-        vote = "up" if action.get("action_id") == "feedback_up" else "down"
-        services.store.record_feedback(message_ts or "-", user, vote, question, intent)
-        thanks = (
-            "Thanks! Glad it helped."
-            if vote == "up"
-            else "Thanks for telling me. Press *Ask a human* and an organizer will help."
+def action_key(body: dict, action: dict) -> str | None:
+    trigger, ts = body.get("trigger_id"), action.get("action_ts")
+    if not isinstance(trigger, str) or not trigger:
+        return None
+    return f"action:{trigger}:{ts if isinstance(ts, str) else ''}"
+
+
+def question_key(question: str) -> str:
+    """The same question, however it was spaced or capitalised."""
+    return hashlib.sha256(" ".join(question.casefold().split()).encode()).hexdigest()[:24]
+
+
+async def ask_human(
+    services: SlackServices, user: str, channel: str | None, question: str, respond
+):
+    """Post the question in the help channel, escaped: once per question, and at most one a
+    minute per person (a flood of presses is one post). Tells the person either way."""
+    help_channel = services.settings.help_channel
+    if not help_channel:
+        await services.post_private(
+            channel,
+            user,
+            "There is no help channel set up; please ask at an info desk.",
+            respond=respond,
         )
-        await services.post_private(channel, user, thanks, respond=respond)
-
-    @app.action("ask_human")
-    async def on_ask_human(ack, body: dict, action: dict, respond) -> None:
-        await ack()
-        user, channel, _ = _where(body)
-        question, _ = _payload(action)
-        help_channel = services.settings.help_channel
-        if not help_channel:
-            await services.post_private(
-                channel,
-                user,
-                "There is no help channel set up; please ask at an info desk.",
-                respond=respond,
-            )
-            return
+        return
+    key = question_key(question)
+    verdict = await services.db.help_request(user, key, services.clock())
+    if verdict == "repeat":
+        reply = f"I've already passed this question on in <#{help_channel}>; an organizer will answer you there."
+    elif verdict == "too_soon":
+        reply = "You asked an organizer a moment ago: please wait a minute before asking about something else."
+    else:
         origin = f" in <#{channel}>" if channel and channel.startswith(("C", "G")) else " in a DM"
-        quoted = "\n".join(f"> {line}" for line in (question or "(no text)").splitlines())
+        quoted = "\n".join(
+            f"> {escape_user_text(line)}" for line in (question or "(no text)").splitlines()
+        )
         posted = await services.post(
             help_channel,
             f":raising_hand: <@{user}> asked{origin} and would like a person to answer:\n{quoted}",
         )
-        reply = (
-            f"I've posted your question in <#{help_channel}>; an organizer will answer you there."
-            if posted
-            else "I couldn't reach the help channel just now; please try again in a minute."
-        )
-        await services.post_private(channel, user, reply, respond=respond)
+        if posted:
+            reply = f"I've posted your question in <#{help_channel}>; an organizer will answer you there."
+        else:
+            await services.db.forget_help_request(user, key)
+            reply = "I couldn't reach the help channel just now; please try again in a minute."
+    await services.post_private(channel, user, reply, respond=respond)
+
+
+def register(app: AsyncApp, services: SlackServices) -> None:
+    def handle(body: dict, action: dict, respond, what: str, work) -> None:
+        """Spawn ``work(user, channel, message_ts)`` once per press, in a work slot."""
+        user, channel, message_ts = _where(body)
+        key = action_key(body, action)
+
+        async def job() -> None:
+            if not await services.welcome(key, user):
+                return
+            async with services.work:
+                await work(user, channel, message_ts)
+
+        async def sorry() -> None:
+            await services.post_private(channel, user, SORRY, respond=respond)
+
+        services.spawn(job(), what, sorry)
+
+    @app.action(re.compile(r"^feedback_(up|down)$"))
+    async def on_feedback(ack, body: dict, action: dict, respond) -> None:
+        await ack()
+        question, intent = _payload(action)
+        vote = "up" if action.get("action_id") == "feedback_up" else "down"
+
+        async def work(user, channel, message_ts) -> None:
+            await services.db.record_feedback(message_ts or "-", user, vote, question, intent)
+            thanks = (
+                "Thanks! Glad it helped."
+                if vote == "up"
+                else "Thanks for telling me. Press *Ask a human* and an organizer will help."
+            )
+            await services.post_private(channel, user, thanks, respond=respond)
+
+        handle(body, action, respond, "feedback", work)
+
+    @app.action("ask_human")
+    async def on_ask_human(ack, body: dict, action: dict, respond) -> None:
+        await ack()
+        question, _ = _payload(action)
+
+        async def work(user, channel, _ts) -> None:
+            await ask_human(services, user, channel, question, respond)
+
+        handle(body, action, respond, "Ask a human", work)
 
     @app.action(re.compile(r"^credits_claim_\d+$"))
     async def on_claim(ack, body: dict, action: dict, respond) -> None:
         await ack()
-        user, channel, _ = _where(body)
         value = str(action.get("value", ""))
-        campaign_id = int(value) if value.isdigit() else None
-        await services.credits.claim(user, channel, respond, campaign_id=campaign_id)
+        campaign_id = int(value) if value.isdigit() and len(value) < 12 else None
+
+        async def work(user, channel, _ts) -> None:
+            await services.credits.claim(user, channel, respond, campaign_id=campaign_id)
+
+        handle(body, action, respond, "a claim button", work)
 
     @app.action("remind_me")
     async def on_remind_me(ack, body: dict, action: dict, respond) -> None:
         await ack()
-        user, channel, _ = _where(body)
-        _, reply = services.reminders.add(user, str(action.get("value", "")))
-        await services.post_private(channel, user, reply, respond=respond)
+        item_id = str(action.get("value", ""))[:200]
+
+        async def work(user, channel, _ts) -> None:
+            _, reply = await services.event_db.call(services.reminders.add, user, item_id)
+            await services.post_private(channel, user, reply, respond=respond)
+
+        handle(body, action, respond, "Remind me", work)
 
     @app.action(re.compile(r"^ask_example_\d+$"))
     async def on_example(ack, body: dict, action: dict, respond) -> None:
         await ack()
-        user, channel, _ = _where(body)
         question = str(action.get("value", ""))[:500]
-        async with services.work:
-            _, fallback, blocks = await services.answer(user, question)
-        if channel:
-            await services.post_private(channel, user, fallback, blocks, respond=respond)
-        else:  # App Home: answer in the DM with the bot
-            await services.post(user, fallback, blocks)
+        user, channel, _ = _where(body)
+        key = action_key(body, action)
+
+        async def job() -> None:
+            if not await services.welcome(key, user):
+                return
+            zone = await services.zones.zone(user)  # outside the work slots
+            async with services.work:
+                _, fallback, blocks = await services.answer(user, question, zone)
+                if channel:
+                    await services.post_private(channel, user, fallback, blocks, respond=respond)
+                else:  # App Home: answer in the DM with the bot
+                    await services.post(user, fallback, blocks)
+
+        async def sorry() -> None:
+            await services.post_private(channel, user, SORRY, respond=respond)
+
+        services.spawn(job(), "a question button", sorry)

@@ -1,4 +1,9 @@
-"""Event callbacks: DMs, @mentions and App Home."""
+"""Event callbacks: DMs, @mentions and App Home.
+
+Each listener only looks at the event and hands the work to ``services.spawn``: Slack gets
+its acknowledgement at once, and a retried or duplicated delivery (same event_id) is dropped
+by ``services.welcome`` before it has any effect.
+"""
 
 from __future__ import annotations
 
@@ -23,54 +28,84 @@ IGNORED_SUBTYPES = {
 }
 
 
-async def answer_mention(services: SlackServices, event: dict) -> None:
-    user, text = event.get("user", ""), str(event.get("text", ""))
-    answer, fallback, blocks = await services.answer(user, text)
-    if answer.intent == "credits":  # the code goes to the asker alone, never the channel
-        await services.credits.claim(user, event["channel"])
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+async def answer_mention(services: SlackServices, key: str | None, event: dict) -> None:
+    user, channel, text = event["user"], event["channel"], _text(event.get("text"))
+    if not await services.welcome(key, user):
         return
-    await services.post(
-        event["channel"], fallback, blocks, thread_ts=event.get("thread_ts") or event.get("ts")
-    )
+    zone = await services.zones.zone(user)  # outside the work slots: it may take a moment
+    async with services.work:
+        answer, fallback, blocks = await services.answer(user, text, zone)
+        if answer.intent == "credits":  # the code goes to the asker alone, never the channel
+            await services.credits.claim(user, channel)
+            return
+        thread = event.get("thread_ts") or event.get("ts")
+        thread = thread if isinstance(thread, str) else None
+        if await services.post(channel, fallback, blocks, thread_ts=thread) is None:
+            await services.post_private(channel, user, fallback, blocks)  # then a DM
 
 
-async def answer_dm(services: SlackServices, event: dict) -> None:
-    user, text = event.get("user", ""), str(event.get("text", ""))
+async def answer_dm(services: SlackServices, key: str | None, event: dict) -> None:
+    user, channel, text = event["user"], event["channel"], _text(event.get("text"))
+    if not await services.welcome(key, user):
+        return
     if m := REMIND_ME.match(text):  # "remind me about Werner's keynote"
-        await services.post(
-            event["channel"], await services.reminders.remind(user, text[m.end() :])
-        )
+        async with services.work:
+            reply = await services.event_db.call(services.reminders.remind, user, text[m.end() :])
+            await post_dm(services, channel, user, reply)
         return
-    answer, fallback, blocks = await services.answer(user, text)
-    if answer.intent == "credits":
-        await services.credits.claim(user, event["channel"])
+    zone = await services.zones.zone(user)
+    async with services.work:
+        answer, fallback, blocks = await services.answer(user, text, zone)
+        if answer.intent == "credits":
+            await services.credits.claim(user, channel)
+            return
+        await post_dm(services, channel, user, fallback, blocks)
+
+
+async def post_dm(
+    services: SlackServices, channel: str, user: str, text: str, blocks: list[dict] | None = None
+) -> None:
+    """In the DM; should that fail, to the person by their user ID (Slack opens the DM)."""
+    if await services.post(channel, text, blocks) is None and channel != user:
+        await services.post(user, text, blocks)
+
+
+async def open_home(services: SlackServices, key: str | None, user: str) -> None:
+    if not await services.welcome(key, user):
         return
-    await services.post(event["channel"], fallback, blocks)
+    zone = await services.zones.zone(user)
+    async with services.work:
+        await publish_home(services, user, zone)
+
+
+def _from_a_person(event: dict) -> bool:
+    return (
+        isinstance(event.get("user"), str)
+        and isinstance(event.get("channel"), str)
+        and not event.get("bot_id")
+    )
 
 
 def register(app: AsyncApp, services: SlackServices) -> None:
     @app.event("app_mention")
     async def on_mention(event: dict, body: dict) -> None:
-        if event.get("bot_id") or event.get("subtype") in IGNORED_SUBTYPES:
+        if not _from_a_person(event) or event.get("subtype") in IGNORED_SUBTYPES:
             return
-        if not services.first_delivery(body):
-            return
-        async with services.work:
-            await answer_mention(services, event)
+        services.spawn(answer_mention(services, body.get("event_id"), event), "a mention")
 
     @app.event("message")
     async def on_message(event: dict, body: dict) -> None:
         # Only DMs; never messages from bots (ourselves included), edits or joins.
-        if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype"):
+        if event.get("channel_type") != "im" or event.get("subtype") or not _from_a_person(event):
             return
-        if not services.first_delivery(body):
-            return
-        async with services.work:
-            await answer_dm(services, event)
+        services.spawn(answer_dm(services, body.get("event_id"), event), "a DM")
 
     @app.event("app_home_opened")
     async def on_home_opened(event: dict, body: dict) -> None:
-        if event.get("tab", "home") != "home" or not services.first_delivery(body):
+        if event.get("tab", "home") != "home" or not isinstance(event.get("user"), str):
             return
-        async with services.work:
-            await publish_home(services, event["user"])
+        services.spawn(open_home(services, body.get("event_id"), event["user"]), "App Home")

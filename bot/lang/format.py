@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
@@ -45,14 +46,14 @@ class Formatter:
     def clock(self, moment: datetime, zone: ZoneInfo | None = None) -> str:
         """'8:30 AM' / '오전 8:30' in ``zone`` (the event's by default), no zone name."""
         local = moment.astimezone(zone or self.event_zone)
-        return format_time(local, self.cat.formats["time"], locale=self.locale)
+        return _time(local.replace(tzinfo=None), self.cat.formats["time"], self.locale)
 
     def date(self, day: date) -> str:
         """'Tuesday, Nov 28' / '11월 28일 (화)'."""
-        return format_date(day, self.cat.formats["day"], locale=self.locale)
+        return _date(day, self.cat.formats["day"], self.locale)
 
     def weekday(self, day: date) -> str:
-        return format_date(day, self.cat.formats["weekday"], locale=self.locale)
+        return _date(day, self.cat.formats["weekday"], self.locale)
 
     def join(self, items: list[str]) -> str:
         """'a, b and c' in the reader's language (Babel's list patterns)."""
@@ -146,3 +147,15 @@ class Formatter:
         delta = (day - today).days
         key = {0: "today", 1: "tomorrow", -1: "yesterday"}.get(delta, "on_day")
         return self.cat.t(key, day=self.date(day))
+
+
+# An event has a few hundred distinct times and days, asked about again and again: Babel
+# formats each once (the wall-clock time is formatted; the zone is named separately).
+@lru_cache(maxsize=8192)
+def _time(wall: datetime, pattern: str, locale: str) -> str:
+    return format_time(wall, pattern, locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _date(day: date, pattern: str, locale: str) -> str:
+    return format_date(day, pattern, locale=locale)

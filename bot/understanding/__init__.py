@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from wordfreq import zipf_frequency
 
@@ -272,20 +273,28 @@ def _known_korean(word: Word, u: Understanding) -> bool:
 
 def _marked(text: str, m: Mention, key: str) -> bool:
     """Whether a name is marked as origin, goal or nearby ('from X', 'X까지', 'near X')."""
-    before = re.sub(r"\bthe$", "", text[max(0, m.start - 16) : m.start].rstrip()).rstrip()
+    before_words, after_words = _place_marks(key)
+    before = _THE_AT_END.sub("", text[max(0, m.start - 16) : m.start].rstrip()).rstrip()
+    if before_words is not None and before_words.search(before):
+        return True
     after = text[m.end : m.end + 8]
-    for cat in catalogs():
-        if any(
-            re.search(rf"(?:^|\W){re.escape(w)}$", before)
-            for w in cat.places.get(f"{key}_before", ())
-        ):
-            return True
-        if any(
-            after.lstrip().startswith(w) or after.startswith(w)
-            for w in cat.places.get(f"{key}_after", ())
-        ):
-            return True
-    return False
+    return after.lstrip().startswith(after_words) or after.startswith(after_words)
+
+
+_THE_AT_END = re.compile(r"\bthe$")
+
+
+@cache
+def _place_marks(key: str) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
+    """Every catalog's words for one kind of place mark, read once: those written before a
+    name as one pattern, the endings after it as a tuple."""
+    before = [w for cat in catalogs() for w in cat.places.get(f"{key}_before", ())]
+    after = tuple(w for cat in catalogs() for w in cat.places.get(f"{key}_after", ()))
+    pattern = None
+    if before:
+        words = "|".join(re.escape(w) for w in sorted(before, key=len, reverse=True))
+        pattern = re.compile(rf"(?:^|\W)(?:{words})$")
+    return pattern, after
 
 
 def _places(

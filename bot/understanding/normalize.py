@@ -21,19 +21,25 @@ _FORMATTING = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)")
 # ASCII control characters and symbols (Unicode categories C and S) but $ % + # @ &.
 _ASCII_NOISE = re.compile(r"[\x00-\x1f\x7f<=>^|~]")
 _INNER_PUNCT = re.compile(r"(?<=[^\W\d_])[:\-.·](?=[^\W\d_])")
-_CONTRACTIONS = [
-    (re.compile(r"\b(what|where|when|who|how|it|that|there|here|everything)'s\b"), r"\1 is"),
-    (re.compile(r"\bcan't\b"), "can not"),
-    (re.compile(r"\bwon't\b"), "will not"),
-    (re.compile(r"n't\b"), " not"),
-    (re.compile(r"'re\b"), " are"),
-    (re.compile(r"'ll\b"), " will"),
-    (re.compile(r"'ve\b"), " have"),
-    (re.compile(r"'m\b"), " am"),
-    (re.compile(r"'d\b"), " would"),
-    (re.compile(r"'s\b"), ""),  # a possessive: "Werner's keynote"
-    (re.compile(r"'"), ""),
-]
+# Contractions spelled out, in one pass: "what's on" -> "what is on", "can't" -> "can not";
+# any other 's is a possessive ("Werner's keynote") and goes.
+_CONTRACTION = re.compile(
+    r"\b(what|where|when|who|how|it|that|there|here|everything)'s\b"
+    r"|\b(can|won)'t\b|n't\b|'(re|ll|ve|m|d)\b|'s\b|'"
+)
+_SPELLED = {"re": " are", "ll": " will", "ve": " have", "m": " am", "d": " would"}
+
+
+def _spell(m: re.Match[str]) -> str:
+    if m.group(1):
+        return f"{m.group(1)} is"
+    if m.group(2):
+        return "can not" if m.group(2) == "can" else "will not"
+    if m.group(0) == "n't":
+        return " not"
+    if m.group(3):
+        return _SPELLED[m.group(3)]
+    return ""
 
 
 def strip_markup(raw: str) -> str:
@@ -56,7 +62,7 @@ def strip_markup(raw: str) -> str:
 def normalize(raw: str) -> str:
     """Lower-cased plain text for matching."""
     text = strip_markup(raw).lower().replace("’", "'").replace("‘", "'").replace("`", "'")
-    for pattern, replacement in _CONTRACTIONS:
-        text = pattern.sub(replacement, text)
+    if "'" in text:
+        text = _CONTRACTION.sub(_spell, text)
     text = _INNER_PUNCT.sub("", text)
     return re.sub(r"\s+", " ", text).strip()

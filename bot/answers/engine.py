@@ -200,17 +200,26 @@ class Concierge:
         lexicon = state.understanding.lexicon
         content = q.content
         scored = []
-        for c in candidates:
+        for n, c in enumerate(candidates):
             got = explain(q, c, lexicon)
             covered = content & set(got)
             coverage = len(covered) / len(content) if content else 1.0
             strength = sum(got.values()) + c.bonus
-            scored.append((coverage, strength, -c.rank, id(c), c, got))
-        scored.sort(key=lambda s: s[:3], reverse=True)
-        for coverage, _, _, _, best, got in scored:
+            # ties go to the first made (records named come first): the same every run
+            scored.append((coverage, round(strength, 6), -c.rank, -n, c, got))
+        scored.sort(key=lambda s: s[:4], reverse=True)
+        for n, (coverage, _, _, _, best, got) in enumerate(scored):
             answer = best.render()
             if answer is None:
                 continue
+            # Found only in records' text, two records as good as each other (a cloakroom and
+            # a luggage storage for "my suitcase"): both, rather than a coin toss.
+            if best.topic == "text" and n + 1 < len(scored):
+                twin = scored[n + 1]
+                if twin[4].topic == "text" and twin[:3] == scored[n][:3]:
+                    other = twin[4].render()
+                    if other is not None and other.text != answer.text:
+                        answer.text += "\n\n" + other.text
             missing = sorted(content - set(got))
             _show_evidence(q, best, got, answer, lexicon)
             if not missing and not best.grounded:  # what a synonym found: shown, not vouched
@@ -529,7 +538,9 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
         shared = m.ref.kind == "item" and any(
             o is not m and (m.phrase or m.words) <= o.words for o in items_named
         )
-        own = dict.fromkeys(m.words, _mention_weight(m, shared))
+        weight = _mention_weight(m, shared)
+        # "the" inside "Tram to the party" tells nothing: a name's plain words count little
+        own = {i: weight if i in q.content else min(weight, ATTRIBUTE) for i in m.words}
         rank = _mention_rank(m, shared)
         if kind == "item" and key in state.sessions.groups:
             # A catalog holds thousands of titles sharing words: only the best few of the
@@ -1227,13 +1238,14 @@ def _text_candidates(q: Question, ctx: Context, state: _State) -> list[Candidate
             explained |= m.words
     found: dict = {}
     grounded: set = set()  # records that hold one of the words itself, or name a synonym
+    by_name: dict = {}  # words a record's name (not its notes) holds: stronger evidence
     for i in sorted(q.content - explained):
         own = set(q.words[i].keys)
         synonyms: set[str] = set()
         for h in q.synonyms:
             if i in h.words:
                 synonyms |= {w for w in lexicon.group_words("synonyms", h.name) if " " not in w}
-        for key in own | synonyms:
+        for key in sorted(own | synonyms):
             for ref in index.text_words.get(key, ()):
                 found.setdefault(ref, set()).add(i)
                 if key in own:
@@ -1241,6 +1253,7 @@ def _text_candidates(q: Question, ctx: Context, state: _State) -> list[Candidate
             for n, _pos in index.by_key.get(key, ()):
                 found.setdefault(index.names[n].ref, set()).add(i)
                 grounded.add(index.names[n].ref)
+                by_name.setdefault(index.names[n].ref, set()).add(i)
     out = []
     # the records that hold the most of the words (a word thousands of notes share is no lead)
     best = sorted(found.items(), key=lambda rw: (-len(rw[1]), rw[0] not in grounded))
@@ -1250,7 +1263,7 @@ def _text_candidates(q: Question, ctx: Context, state: _State) -> list[Candidate
             out.append(
                 Candidate(
                     "text",
-                    dict.fromkeys(words, EVIDENCE),
+                    {i: NAME if i in by_name.get(ref, ()) else EVIDENCE for i in words},
                     5,
                     render,
                     evidence=_evidence(

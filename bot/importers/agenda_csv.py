@@ -186,7 +186,8 @@ def read_agenda_csv(
                                  f"{file}:{line}", aliases)
                         )  # fmt: skip
             elif record_type == "transport" and end is not None:
-                stops = tuple(v for v in venue_ids if v)
+                more, boarding = _more_stops(sub_location, venues)
+                stops = tuple(dict.fromkeys([*(v for v in venue_ids if v), *more]))
                 service = slug(item)  # one service by its name, whichever stops a day lists
                 key = f"{service}@{day}"
                 if key not in seen:
@@ -202,7 +203,7 @@ def read_agenda_csv(
                             start,
                             end,
                             every_min=frequency(notes),
-                            where=sub_location,
+                            where=boarding,
                             notes=notes,
                             source=f"{file}:{line}",
                             aliases=aliases,
@@ -277,6 +278,19 @@ def _location(cell: str, venues: VenueMatcher) -> tuple[list[str | None], str]:
             venue_ids.append(venues.find(part))
     where = ", ".join([p for p in (inside, *notes) if p])
     return venue_ids or [None], where
+
+
+def _more_stops(where: str, venues: VenueMatcher) -> tuple[list[str], str]:
+    """A service's where-text may name further stops after the boarding place ("Tram stop
+    Europaplein, Centraal Station"): the stops (created when new), and the rest."""
+    stops, rest = [], []
+    for part in _split_items(where):
+        known = venues.known(part)
+        if known or not is_note(part):
+            stops.append(known or venues.find(part))
+        else:
+            rest.append(part)
+    return stops, ", ".join(rest)
 
 
 def _wanted(rest: str) -> tuple[str, ...]:

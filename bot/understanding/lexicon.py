@@ -175,7 +175,7 @@ class _Index:
 
         seen_single: set[int] = set()
         for w in words:
-            for key in w.keys:
+            for key in sorted(w.keys):
                 for e in self.by_key.get(key, ()):
                     if id(e) not in seen_single:
                         seen_single.add(id(e))

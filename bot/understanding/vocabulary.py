@@ -61,6 +61,7 @@ class Mention:
     end: int
     role: bool = False
     phrase: frozenset[int] = frozenset()  # words matched as a run of the name ("opening keynote")
+    complete: bool = False  # every telling word of the name is in the question, in any order
 
 
 @lru_cache(maxsize=65_536)
@@ -233,7 +234,7 @@ class EventIndex:
             if w.word in self.plain:  # "the", "of": looked up only inside names found otherwise
                 plain.append(i)
                 continue
-            for key in w.keys:
+            for key in sorted(w.keys):
                 found = self.by_key.get(key, ())
                 for n, pos in found:
                     if i not in hits[n][pos]:
@@ -314,6 +315,10 @@ class EventIndex:
             end,
             name.role,
             _runs(matched),
+            # all of it, near together: "ferry to the party" completes "Party ferry", but not
+            # "hotel … conference" across another name ("conference hotel")
+            all(p in positions for p, tok in enumerate(name.tokens) if tok not in self.plain)
+            and indices[-1] - indices[0] < len(name.tokens) + 3,
         )
 
 
@@ -362,8 +367,23 @@ def _runs(matched: dict[int, int]) -> frozenset[int]:
 def _merge(a: Mention, b: Mention) -> Mention:
     """Two names of one record found in a question ("Women in Tech", "Women in Tech
     Meetup"): the record accounts for the words of both."""
-    if a.exact != b.exact:  # the whole name typed: a stray word of an alias adds nothing
-        return a if a.exact else b
+    if a.exact != b.exact:  # the whole name typed: a stray word of an alias adds nothing…
+        exact, other = (a, b) if a.exact else (b, a)
+        if not other.complete:
+            return exact
+        # …unless the other name is all there too ("ferry … party" for "Party ferry")
+        return Mention(
+            exact.ref,
+            exact.words | other.words,
+            exact.coverage,
+            True,
+            exact.distinctive or other.distinctive,
+            min(a.start, b.start),
+            max(a.end, b.end),
+            exact.role,
+            exact.phrase | other.phrase,
+            True,
+        )
     best = a if (a.exact, a.coverage) >= (b.exact, b.coverage) else b
     return Mention(
         best.ref,
@@ -375,4 +395,5 @@ def _merge(a: Mention, b: Mention) -> Mention:
         max(a.end, b.end),
         a.role and b.role,
         a.phrase | b.phrase,
+        a.complete or b.complete,
     )

@@ -120,6 +120,7 @@ class _State:
     faq: faq.FaqIndex
     suggestions: Suggestions
     sessions: sessions.SessionIndex
+    answers_revision: int = 0  # the organizers' saved answers, in the FAQ index
     evidence: dict = field(default_factory=dict)  # candidates' own text, read once
 
 
@@ -132,27 +133,38 @@ class Concierge:
         self._state: _State | None = None
 
     def state(self) -> _State | None:
-        """The event and its indexes, rebuilt when a load changes the data."""
-        revision = self.store.revision()
-        if self._state is not None and self._state.revision == revision:
-            return self._state
+        """The event and its indexes, rebuilt when a load changes the data; the FAQ index
+        alone when an organizer's saved answer changes."""
+        revision, answers = self.store.revision(), self.store.answers_revision()
+        state = self._state
+        if state is not None and state.revision == revision:
+            if state.answers_revision != answers:
+                state.faq = self._faq_index(state.data, state.understanding)
+                state.answers_revision = answers
+                state.evidence.clear()
+            return state
         data = self.store.load_event_data()
         if data is None:
             return None
         if self._lexicon is None:
             self._lexicon = Lexicon()
         understanding = Understanding(data, self._lexicon)
-        index = faq.FaqIndex(data.faq, self._lexicon, understanding.reader)
         self._state = _State(
             revision,
             data,
             understanding,
-            index,
+            self._faq_index(data, understanding),
             Suggestions(data),
             sessions.SessionIndex(data),
+            answers,
         )
         _settle()
         return self._state
+
+    def _faq_index(self, data: EventData, understanding: Understanding) -> faq.FaqIndex:
+        """The event's FAQ and the answers organizers saved in Slack (bot.store.handoffs)."""
+        entries = [*data.faq, *self.store.saved_faqs()]
+        return faq.FaqIndex(entries, self._lexicon, understanding.reader)
 
     def suggestions(self, language: str = "en", limit: int = 3) -> list[str]:
         """Questions worth asking about the loaded event (each one answered)."""

@@ -7,11 +7,12 @@ for the writer, and every write transaction takes the write lock up front.
 
 from bot.store.core import CoreStore, fts_query
 from bot.store.credits import CreditsStore
+from bot.store.handoffs import HandoffsStore
 from bot.store.reminders import RemindersStore
 from bot.store.schema import MIGRATIONS, StoreError, StoreReadOnly
 
 
-class Store(RemindersStore, CreditsStore, CoreStore):
+class Store(HandoffsStore, RemindersStore, CreditsStore, CoreStore):
     """Typed access to one confbot database file."""
 
 

@@ -219,4 +219,49 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX help_requests_recent ON help_requests(user_id, at);
     """,
+    # 10: "Ask a human" closes the loop. A hand-off is one question posted to the help channel;
+    # every message relayed between its help thread and the asker's DM is written down (the
+    # source message is the key: a retried event relays nothing twice); organizers' replies
+    # saved as answers live in their own table (a load of the event never touches them);
+    # the daily digest of unanswered questions, one row per day and one per group in it; each
+    # person's latest question (typing "human" hands that one over).
+    """
+    CREATE TABLE handoffs (
+        id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, origin TEXT NOT NULL DEFAULT '',
+        question TEXT NOT NULL, language TEXT NOT NULL DEFAULT 'en',
+        help_channel TEXT NOT NULL, help_ts TEXT, offer_ts TEXT, answered_at TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX handoffs_help_thread ON handoffs(help_channel, help_ts)
+        WHERE help_ts IS NOT NULL;
+    CREATE TABLE handoff_messages (
+        channel TEXT NOT NULL, ts TEXT NOT NULL, handoff_id INTEGER NOT NULL,
+        direction TEXT NOT NULL CHECK (direction IN ('to_asker', 'to_help')),
+        user_id TEXT NOT NULL, text TEXT NOT NULL, relayed_channel TEXT, relayed_ts TEXT,
+        status TEXT NOT NULL DEFAULT 'pending', at TEXT NOT NULL,
+        PRIMARY KEY (channel, ts)
+    );
+    CREATE INDEX handoff_messages_relayed ON handoff_messages(relayed_channel, relayed_ts);
+    CREATE INDEX handoff_messages_pending ON handoff_messages(status) WHERE status = 'pending';
+    CREATE TABLE saved_answers (
+        id INTEGER PRIMARY KEY, question TEXT NOT NULL, answer TEXT NOT NULL,
+        language TEXT NOT NULL DEFAULT 'en', questions TEXT NOT NULL DEFAULT '[]',
+        handoff_id INTEGER, source_channel TEXT NOT NULL DEFAULT '',
+        source_ts TEXT NOT NULL DEFAULT '', saved_by TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX saved_answers_source ON saved_answers(source_channel, source_ts)
+        WHERE source_ts != '';
+    CREATE TABLE digests (
+        day TEXT PRIMARY KEY, since TEXT NOT NULL, status TEXT NOT NULL, at TEXT NOT NULL,
+        channel TEXT NOT NULL DEFAULT '', ts TEXT
+    );
+    CREATE TABLE last_questions (user_id TEXT PRIMARY KEY, text TEXT NOT NULL, at TEXT NOT NULL);
+    CREATE TABLE digest_groups (
+        id INTEGER PRIMARY KEY, day TEXT NOT NULL, example TEXT NOT NULL,
+        questions TEXT NOT NULL DEFAULT '[]', askers TEXT NOT NULL DEFAULT '[]',
+        language TEXT NOT NULL DEFAULT 'en', times INTEGER NOT NULL, answer_id INTEGER
+    );
+    INSERT OR IGNORE INTO meta (key, value) VALUES ('answers_revision', '0');
+    """,
 ]

@@ -1,0 +1,389 @@
+"""The human side of answers: hand-offs to the help channel, the messages relayed between a help
+thread and the asker, organizers' replies saved as answers, and the daily unanswered digest."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.models import Faq
+
+SAVED_PREFIX = "saved-"  # a saved answer's id among the FAQ entries
+RELAY_RETRY_AFTER = timedelta(minutes=2)  # a relay still pending this long is tried again
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+class HandoffsStore:
+    """Mixed into the Store: uses its connection and transactions."""
+
+    def _select(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        cursor = self.db.execute(sql, params or [])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, r, strict=True)) for r in cursor]
+
+    def _select_one(self, sql: str, params: list[Any]) -> dict[str, Any] | None:
+        rows = self._select(sql, params)
+        return rows[0] if rows else None
+
+    # -- hand-offs -------------------------------------------------------------------------------
+
+    def create_handoff(
+        self,
+        user_id: str,
+        origin: str,
+        question: str,
+        language: str,
+        help_channel: str,
+        now: datetime,
+    ) -> int:
+        """A question on its way to the help channel (``origin``: the channel it was asked in,
+        '' for a DM or App Home). Its post's ts is set once the post went out."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT INTO handoffs (user_id, origin, question, language, help_channel, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [user_id, origin, question[:3000], language, help_channel, _iso(now)],
+            )
+            return int(cursor.lastrowid)
+
+    def set_help_post(self, handoff_id: int, ts: str) -> None:
+        with self.transaction():
+            self.db.execute("UPDATE handoffs SET help_ts = ? WHERE id = ?", [ts, handoff_id])
+
+    def forget_handoff(self, handoff_id: int) -> None:
+        """Its post never went out."""
+        with self.transaction():
+            self.db.execute("DELETE FROM handoffs WHERE id = ?", [handoff_id])
+
+    def handoff(self, handoff_id: int) -> dict[str, Any] | None:
+        return self._select_one("SELECT * FROM handoffs WHERE id = ?", [handoff_id])
+
+    def handoff_by_help_thread(self, channel: str, thread_ts: str) -> dict[str, Any] | None:
+        return self._select_one(
+            "SELECT * FROM handoffs WHERE help_channel = ? AND help_ts = ?", [channel, thread_ts]
+        )
+
+    def handoff_by_asker_thread(self, channel: str, thread_ts: str) -> dict[str, Any] | None:
+        """The hand-off whose relayed answer, in the asker's DM, starts this thread."""
+        return self._select_one(
+            "SELECT h.* FROM handoff_messages m JOIN handoffs h ON h.id = m.handoff_id "
+            "WHERE m.relayed_channel = ? AND m.relayed_ts = ? AND m.direction = 'to_asker'",
+            [channel, thread_ts],
+        )
+
+    def mark_answered(self, handoff_id: int, now: datetime) -> bool:
+        """True the first time only: the help post is marked answered once."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "UPDATE handoffs SET answered_at = ? WHERE id = ? AND answered_at IS NULL",
+                [_iso(now), handoff_id],
+            )
+            return cursor.rowcount == 1
+
+    def set_offer(self, handoff_id: int, ts: str) -> None:
+        """Where the thread's "Save as answer" message is."""
+        with self.transaction():
+            self.db.execute("UPDATE handoffs SET offer_ts = ? WHERE id = ?", [ts, handoff_id])
+
+    def remember_question(self, user_id: str, text: str, now: datetime) -> None:
+        """A person's latest question: typing "human" after it hands it to an organizer."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO last_questions (user_id, text, at) VALUES (?, ?, ?) "
+                "ON CONFLICT (user_id) DO UPDATE SET text = excluded.text, at = excluded.at",
+                [user_id, text[:2000], _iso(now)],
+            )
+
+    def last_question(self, user_id: str, since: datetime) -> str | None:
+        row = self.db.execute(
+            "SELECT text FROM last_questions WHERE user_id = ? AND at >= ?",
+            [user_id, _iso(since)],
+        ).fetchone()
+        return row[0] if row else None
+
+    # -- relayed messages ------------------------------------------------------------------------
+
+    def begin_relay(
+        self,
+        channel: str,
+        ts: str,
+        handoff_id: int,
+        direction: str,
+        user_id: str,
+        text: str,
+        now: datetime,
+    ) -> bool:
+        """Write down a message to relay before relaying it. False: it was seen already (a
+        retried or duplicated event), and must not be relayed again."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO handoff_messages (channel, ts, handoff_id, direction, "
+                "user_id, text, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [channel, ts, handoff_id, direction, user_id, text[:4000], _iso(now)],
+            )
+            return cursor.rowcount == 1
+
+    def finish_relay(self, channel: str, ts: str, relayed_channel: str, relayed_ts: str) -> None:
+        with self.transaction():
+            self.db.execute(
+                "UPDATE handoff_messages SET status = 'sent', relayed_channel = ?, "
+                "relayed_ts = ? WHERE channel = ? AND ts = ?",
+                [relayed_channel, relayed_ts, channel, ts],
+            )
+
+    def claim_stale_relays(self, now: datetime) -> list[dict[str, Any]]:
+        """Relays still pending after a while (every way into Slack failed): taken for one more
+        try now (their time is moved on, so two sweeps never take the same one at once)."""
+        cutoff = _iso(now - RELAY_RETRY_AFTER)
+        with self.transaction():
+            rows = self._select(
+                "SELECT * FROM handoff_messages WHERE status = 'pending' AND at < ? "
+                "ORDER BY at LIMIT 50",
+                [cutoff],
+            )
+            for row in rows:
+                self.db.execute(
+                    "UPDATE handoff_messages SET at = ? WHERE channel = ? AND ts = ?",
+                    [_iso(now), row["channel"], row["ts"]],
+                )
+        return rows
+
+    def edit_relayed(self, channel: str, ts: str, text: str) -> bool:
+        """An organizer edited a reply: keep the new text. False when it was never relayed."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "UPDATE handoff_messages SET text = ? WHERE channel = ? AND ts = ?",
+                [text[:4000], channel, ts],
+            )
+            return cursor.rowcount == 1
+
+    def relayed_message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        return self._select_one(
+            "SELECT * FROM handoff_messages WHERE channel = ? AND ts = ?", [channel, ts]
+        )
+
+    # -- saved answers ---------------------------------------------------------------------------
+
+    def answers_revision(self) -> int:
+        """Bumped by every change to the saved answers; the answers' indexes compare it."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'answers_revision'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _bump_answers(self) -> None:
+        self.db.execute(
+            "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'answers_revision'"
+        )
+
+    def save_answer(
+        self,
+        question: str,
+        answer: str,
+        *,
+        language: str = "en",
+        questions: tuple[str, ...] = (),
+        handoff_id: int | None = None,
+        source: tuple[str, str] = ("", ""),
+        saved_by: str = "",
+        now: datetime,
+    ) -> int:
+        """Store an organizer's answer; saving the same Slack message again updates it."""
+        channel, ts = source
+        with self.transaction():
+            if ts and (
+                row := self._select_one(
+                    "SELECT id FROM saved_answers WHERE source_channel = ? AND source_ts = ?",
+                    [channel, ts],
+                )
+            ):
+                self.db.execute(
+                    "UPDATE saved_answers SET answer = ?, updated_at = ?, saved_by = ? "
+                    "WHERE id = ?",
+                    [answer, _iso(now), saved_by, row["id"]],
+                )
+                answer_id = int(row["id"])
+            else:
+                cursor = self.db.execute(
+                    "INSERT INTO saved_answers (question, answer, language, questions, "
+                    "handoff_id, source_channel, source_ts, saved_by, created_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        question[:1000],
+                        answer[:4000],
+                        language,
+                        json.dumps([q[:1000] for q in questions], ensure_ascii=False),
+                        handoff_id,
+                        channel,
+                        ts,
+                        saved_by,
+                        _iso(now),
+                        _iso(now),
+                    ],
+                )
+                answer_id = int(cursor.lastrowid)
+            self._bump_answers()
+        return answer_id
+
+    def saved_answers(self) -> list[dict[str, Any]]:
+        rows = self._select("SELECT * FROM saved_answers ORDER BY id")
+        for row in rows:
+            row["questions"] = json.loads(row["questions"])
+        return rows
+
+    def saved_answer(self, answer_id: int) -> dict[str, Any] | None:
+        row = self._select_one("SELECT * FROM saved_answers WHERE id = ?", [answer_id])
+        if row is not None:
+            row["questions"] = json.loads(row["questions"])
+        return row
+
+    def edit_saved_answer(
+        self,
+        answer_id: int,
+        *,
+        answer: str | None = None,
+        question: str | None = None,
+        questions: tuple[str, ...] | None = None,
+        now: datetime,
+    ) -> bool:
+        """Change what is given; False when there is no such answer."""
+        changes: dict[str, Any] = {}
+        if answer is not None:
+            changes["answer"] = answer[:4000]
+        if question is not None:
+            changes["question"] = question[:1000]
+        if questions is not None:
+            changes["questions"] = json.dumps([q[:1000] for q in questions], ensure_ascii=False)
+        with self.transaction():
+            if self.saved_answer(answer_id) is None:
+                return False
+            if changes:
+                sets = ", ".join(f"{name} = ?" for name in changes)
+                self.db.execute(
+                    f"UPDATE saved_answers SET {sets}, updated_at = ? WHERE id = ?",
+                    [*changes.values(), _iso(now), answer_id],
+                )
+                self._bump_answers()
+            return True
+
+    def edit_saved_from_source(self, channel: str, ts: str, answer: str, now: datetime) -> bool:
+        """The Slack message an answer was saved from was edited: the answer follows it."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "UPDATE saved_answers SET answer = ?, updated_at = ? "
+                "WHERE source_channel = ? AND source_ts = ? AND answer != ?",
+                [answer[:4000], _iso(now), channel, ts, answer[:4000]],
+            )
+            if cursor.rowcount:
+                self._bump_answers()
+            return cursor.rowcount > 0
+
+    def delete_saved_answer(self, answer_id: int) -> bool:
+        with self.transaction():
+            cursor = self.db.execute("DELETE FROM saved_answers WHERE id = ?", [answer_id])
+            if cursor.rowcount:
+                self._bump_answers()
+            return cursor.rowcount == 1
+
+    def saved_faqs(self) -> list[Faq]:
+        """The saved answers as FAQ entries, answered "from the organizers"."""
+        out = []
+        for row in self.saved_answers():
+            translations = {}
+            if row["language"] != "en":  # the asker's own language: matched on it too
+                translations[row["language"]] = {"question": row["question"]}
+            out.append(
+                Faq(
+                    id=f"{SAVED_PREFIX}{row['id']}",
+                    question=row["question"],
+                    answer=row["answer"],
+                    source="organizers",
+                    questions=tuple(row["questions"]),
+                    translations=translations,
+                )
+            )
+        return out
+
+    # -- the unanswered digest -------------------------------------------------------------------
+
+    def unanswered_since(self, since: datetime | None) -> list[dict[str, Any]]:
+        """Every unanswered question since ``since`` (all when None), oldest first."""
+        if since is None:
+            return self._select("SELECT * FROM unanswered ORDER BY id")
+        return self._select(
+            "SELECT * FROM unanswered WHERE asked_at >= ? ORDER BY id", [_iso(since)]
+        )
+
+    def last_digest_at(self) -> datetime | None:
+        row = self.db.execute("SELECT max(at) FROM digests WHERE status = 'posted'").fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    def begin_digest(self, day: str, since: datetime | None, now: datetime) -> bool:
+        """Claim the day's digest; False when it was posted (or is being posted) already."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO digests (day, since, status, at) "
+                "VALUES (?, ?, 'posting', ?)",
+                [day, _iso(since) if since else "", _iso(now)],
+            )
+            return cursor.rowcount == 1
+
+    def finish_digest(
+        self, day: str, status: str, now: datetime, where: tuple[str, str | None] = ("", None)
+    ) -> None:
+        with self.transaction():
+            self.db.execute(
+                "UPDATE digests SET status = ?, at = ?, channel = ?, ts = ? WHERE day = ?",
+                [status, _iso(now), where[0], where[1], day],
+            )
+
+    def abandon_digest(self, day: str) -> None:
+        """Its post failed: the next tick tries again."""
+        with self.transaction():
+            self.db.execute("DELETE FROM digest_groups WHERE day = ?", [day])
+            self.db.execute("DELETE FROM digests WHERE day = ?", [day])
+
+    def digest(self, day: str) -> dict[str, Any] | None:
+        return self._select_one("SELECT * FROM digests WHERE day = ?", [day])
+
+    def add_digest_group(
+        self,
+        day: str,
+        example: str,
+        questions: list[str],
+        askers: list[str],
+        language: str,
+        times: int,
+    ) -> int:
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT INTO digest_groups (day, example, questions, askers, language, times) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    day,
+                    example[:1000],
+                    json.dumps(questions[:20], ensure_ascii=False),
+                    json.dumps(askers[:200]),
+                    language,
+                    times,
+                ],
+            )
+            return int(cursor.lastrowid)
+
+    def digest_group(self, group_id: int) -> dict[str, Any] | None:
+        row = self._select_one("SELECT * FROM digest_groups WHERE id = ?", [group_id])
+        if row is not None:
+            row["questions"] = json.loads(row["questions"])
+            row["askers"] = json.loads(row["askers"])
+        return row
+
+    def answer_digest_group(self, group_id: int, answer_id: int) -> bool:
+        """True the first time: the askers are told once."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "UPDATE digest_groups SET answer_id = ? WHERE id = ? AND answer_id IS NULL",
+                [answer_id, group_id],
+            )
+            return cursor.rowcount == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import time
 
 from bot.logs import LEVELS, valid_level
 
@@ -23,6 +24,16 @@ def slack_ids(raw: str, name: str, pattern: str) -> tuple[str, ...]:
         if not re.fullmatch(pattern, value):
             raise ConfigError(f"{name}: '{value}' is not a Slack ID (like {pattern[1:3]}0123ABCD)")
     return values
+
+
+def _time_of_day(text: str, name: str) -> time | None:
+    """'18:00' (24-hour, the event's time), or 'off'."""
+    if text.lower() in {"off", "none", "no", "0"}:
+        return None
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", text)
+    if match is None:
+        raise ConfigError(f"{name}: '{text}' is not a time like 18:00 (or 'off')")
+    return time(int(match.group(1)), int(match.group(2)))
 
 
 def _number(text: str, name: str, most: float, unit: str) -> float:
@@ -53,6 +64,8 @@ class Settings:
     post_rate: float = 50.0  # messages per second the bot allows itself (Slack's limits)
     api_timeout: float = 10.0  # seconds before a Web API call counts as failed
     remind_minutes: int = 15  # a personal reminder comes this long before (plus the walk)
+    # when the day's unanswered questions go to the help channel (event time); None: never
+    digest_time: time | None = time(18, 0)
 
     @property
     def socket_mode(self) -> bool:
@@ -130,4 +143,5 @@ class Settings:
             post_rate=post_rate,
             api_timeout=api_timeout,
             remind_minutes=int(remind_minutes),
+            digest_time=_time_of_day(get("CONFBOT_DIGEST_TIME") or "18:00", "CONFBOT_DIGEST_TIME"),
         )

@@ -109,6 +109,9 @@ class ReminderScheduler:
         self.leader = False
         self._revision = -1
         self._plan: dict[str, Due] = {}
+        # Other work done on every tick by the process that holds the lease, so that it is
+        # done once however many processes serve: stuck relays, the daily digest.
+        self.chores: list[Callable[[], Awaitable[object]]] = []
         self.scheduler = AsyncIOScheduler(
             timezone=UTC,
             job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
@@ -158,6 +161,16 @@ class ReminderScheduler:
             self._revision = revision
             self.runner.failed.clear()
             await self.sync()
+        if self.leader:
+            for chore in self.chores:
+                try:
+                    await chore()
+                except Exception as exc:  # one failing chore neither stops the others nor ticks
+                    log.error(
+                        "%s failed: %s",
+                        getattr(chore, "__qualname__", "a chore"),
+                        type(exc).__name__,
+                    )
 
     def _lease_and_revision(self, was_leader: bool) -> tuple[bool, int]:
         if not was_leader:

@@ -22,6 +22,7 @@ class Call:
     params: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
     status: int = 200  # what the fake answered
+    result: dict[str, Any] = field(default_factory=dict)  # and the body it answered with
 
 
 class FakeSlack:
@@ -139,7 +140,8 @@ class FakeSlack:
                 del self.faults[n]
                 self.calls[-1].status = status
                 return self.fault_response(status, retry_after, kind)
-        return web.json_response(self.answer(method, params))
+        self.calls[-1].result = self.answer(method, params)
+        return web.json_response(self.calls[-1].result)
 
     @staticmethod
     def fault_response(status: int, retry_after: int, kind: str) -> web.Response:
@@ -239,6 +241,14 @@ class FakeSlack:
                 "members": sorted(self.members.get(params.get("channel", ""), set())),
                 "response_metadata": {"next_cursor": ""},
             }
+        if method == "chat.getPermalink":
+            ts = str(params.get("message_ts", "")).replace(".", "")
+            return {
+                "ok": True,
+                "permalink": f"https://test.slack.com/archives/{params.get('channel')}/p{ts}",
+            }
+        if method == "views.open":
+            return {"ok": True, "view": {"id": f"V{next(self._ts):08d}"}}
         if method == "views.publish":
             return {"ok": True, "view": {"id": "V000TEST"}}
         if method == "conversations.open":

@@ -104,7 +104,8 @@ class Harness:
                 "api_app_id": "A000TEST",
                 "event": event,
                 "type": "event_callback",
-                "event_id": event_id or f"Ev{next(self._ids):08d}",
+                "event_id": event_id
+                or f"Ev{next(self._ids):08d}{uuid.uuid4().hex[:8]}",  # unique across restarts
                 "event_time": int(time.time()),
                 "authorizations": [{"team_id": "T000TEST", "user_id": "UBOT0001", "is_bot": True}],
             }
@@ -189,6 +190,61 @@ class Harness:
         else:
             payload["container"] = {"type": "view", "view_id": "V000TEST"}
             payload["view"] = {"id": "V000TEST", "type": "home"}
+        body = urlencode({"payload": json.dumps(payload)})
+        return await self.post(
+            body, self.headers(body, content_type="application/x-www-form-urlencoded")
+        )
+
+    async def message(
+        self, channel: str, user: str, text: str, *, thread_ts: str | None = None, **kw
+    ) -> tuple[str, tuple[int, str]]:
+        """A person's message in a channel (or a DM, "D…"), in a thread when ``thread_ts`` is
+        given: (its ts, the response)."""
+        ts = f"1700001000.{next(self._ids):06d}"
+        event = {"type": "message", "channel": channel, "user": user, "text": text, "ts": ts,
+                 "event_ts": ts, "channel_type": "im" if channel.startswith("D") else "channel"}  # fmt: skip
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        return ts, await self.send_event(event, **kw)
+
+    async def edit(self, channel: str, user: str, ts: str, text: str, thread_ts: str | None = None):
+        """A person edits their message (Slack's message_changed event)."""
+        message = {"type": "message", "user": user, "text": text, "ts": ts, "thread_ts": thread_ts,
+                   "edited": {"user": user, "ts": f"{time.time():.6f}"}}  # fmt: skip
+        return await self.send_event(
+            {
+                "type": "message",
+                "subtype": "message_changed",
+                "channel": channel,
+                "message": message,
+                "ts": f"{time.time():.6f}",
+                "hidden": True,
+            }  # fmt: skip
+        )
+
+    async def view_submission(
+        self, callback_id: str, private_metadata: str, values: dict, user: str = "U000ALICE"
+    ) -> tuple[int, str]:
+        """A modal's Submit: ``values`` as {block_id: {action_id: text}}."""
+        state = {b: {a: {"type": "plain_text_input", "value": v} for a, v in actions.items()}
+                 for b, actions in values.items()}  # fmt: skip
+        payload = {
+            "type": "view_submission",
+            "team": {"id": "T000TEST", "domain": "test"},
+            "user": {"id": user, "team_id": "T000TEST"},
+            "api_app_id": "A000TEST",
+            "token": "legacy",
+            "trigger_id": self.trigger_id(),
+            "view": {
+                "id": "V000MODAL",
+                "type": "modal",
+                "callback_id": callback_id,
+                "private_metadata": private_metadata,
+                "state": {"values": state},
+                "team_id": "T000TEST",
+                "app_id": "A000TEST",
+            },  # fmt: skip
+        }
         body = urlencode({"payload": json.dumps(payload)})
         return await self.post(
             body, self.headers(body, content_type="application/x-www-form-urlencoded")

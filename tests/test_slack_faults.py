@@ -134,8 +134,8 @@ async def test_chat_post_message_failing_the_person_still_hears(slack, fault):
     await slack.action("ask_human", feedback_value("is there a prayer room?", "unknown"))
     (told,) = await slack.fake.wait_for("chat.postEphemeral")
     assert (
-        "couldn't reach the help channel" in told.params["text"]
-        or "posted your question" in told.params["text"]
+        "couldn't reach the organizers" in told.params["text"]
+        or "passed your question to the organizers" in told.params["text"]
     )
 
 

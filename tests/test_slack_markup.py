@@ -20,10 +20,12 @@ from tests.slack_harness import Harness
 
 NOW = vegas("2023-11-28T10:00")
 LIVE = re.compile(r"<(?:[!@#]|https?:|mailto:)[^>]*>", re.I)
-# What the bot writes itself: the asker's mention and the channels' links from Slack's own
-# payload, and the <!date^…> tokens of its time formatter.
+# What the bot writes itself: the asker's and the organizer's mentions and the channels' links
+# from Slack's own payload, the <!date^…> tokens of its time formatter, and the link to where
+# a question was asked (from chat.getPermalink).
 BOT_WRITTEN = re.compile(
     r"<@U\d{3}[A-Z]+\d*>|<#(?:CHELP0001|C000GENERAL)>|<!date\^\d+\^\{time\}\|[^<>|]*>"
+    r"|<https://test\.slack\.com/archives/C000GENERAL/p\d+\|the message>"
 )
 INJECTIONS = st.sampled_from(
     [
@@ -66,6 +68,8 @@ def live_markup_not_ours(fake: FakeSlack) -> list[str]:
             "chat.postEphemeral",
             "response_url",
             "views.publish",
+            "views.open",
+            "chat.update",
         }:
             for text in rendered(call.params):
                 found += [m for m in LIVE.findall(text) if not BOT_WRITTEN.fullmatch(m)]
@@ -107,10 +111,44 @@ def test_nothing_the_bot_posts_carries_live_markup_a_user_wrote(sync_slack, text
         await slack.action("ask_example_0", text, user=user, channel=None)
         await slack.action("feedback_down", feedback_value(text, "unknown"), user=user)
         await slack.services.drain(timeout=20)
+        # the hand-off's loop: an organizer's reply relayed to the asker, the asker's back
+        help_post = [
+            c for c in slack.fake.of("chat.postMessage") if c.params["channel"] == "CHELP0001"
+        ]
+        if help_post:
+            thread = help_post[-1].result["ts"]
+            await slack.message("CHELP0001", "U000ORG", text, thread_ts=thread)
+            await slack.services.drain(timeout=20)
+            relayed = [
+                c
+                for c in slack.fake.of("chat.postMessage")
+                if c.params["channel"] == f"D{user[1:]}"
+            ]
+            await slack.message(f"D{user[1:]}", user, text, thread_ts=relayed[-1].result["ts"])
+            await slack.services.drain(timeout=20)
 
     loop.run_until_complete(every_surface())
     assert slack.fake.of("chat.postMessage"), "nothing was posted: the check would be empty"
     assert live_markup_not_ours(slack.fake) == []
+
+
+def test_the_relay_loop_is_exercised_by_the_property_test(sync_slack):
+    """The property above only means something if its relays happen: one example, checked."""
+    test_nothing_the_bot_posts_carries_live_markup_a_user_wrote.hypothesis.inner_test(
+        sync_slack, text="<!channel> is there a nap room <https://evil.example|here>?"
+    )
+    _, slack = sync_slack
+    posted = slack.fake.of("chat.postMessage")
+    assert any(
+        c.params["channel"] == "CHELP0001"
+        and c.params.get("thread_ts")
+        and "replied" in c.params["text"]
+        for c in posted
+    )  # the asker's reply, in the help thread
+    assert any(
+        c.params["channel"].startswith("D") and "answered your question" in c.params["text"]
+        for c in posted
+    )  # the organizer's reply, in the asker's DM
 
 
 @pytest.fixture
@@ -138,7 +176,7 @@ async def test_ask_a_human_25_presses_are_one_escaped_post(slack):
     await slack.services.drain(timeout=20)
     (help_post,) = slack.fake.of("chat.postMessage")
     assert help_post.params["channel"] == "CHELP0001"
-    assert "&lt;!here&gt; is there a prayer room?" in help_post.params["text"]
+    assert "> @here is there a prayer room?" in help_post.params["text"]  # as Slack showed it
     assert "<!here>" not in help_post.params["text"]
     told = [c.params["text"] for c in slack.fake.of("chat.postEphemeral")]
     assert len(told) == 25 and sum("already passed this question" in t for t in told) == 24

@@ -38,6 +38,7 @@ class Catalog:
     places: dict[str, tuple[str, ...]]  # words that mark a place as origin, goal or nearby
     zones: dict[str, str]  # everyday place names for time zones ("east coast")
     greetings: frozenset[str]  # a message that only greets or asks for help
+    handoff: tuple[str, ...]  # a message that asks for a person rather than the bot
     properties: frozenset[str]  # synonym groups that ask what a record may not say
     numeric: frozenset[str]  # …of which those only a number answers (a price, a count)
     kinds: dict[str, tuple[str, ...]]  # words that name a gathering concept itself
@@ -81,6 +82,7 @@ def catalog(code: str) -> Catalog:
         places={k: tuple(v) for k, v in doc.get("places", {}).items()},
         zones=doc.get("zones", {}),
         greetings=frozenset(doc.get("greetings", {}).get("words", [])),
+        handoff=tuple(doc.get("handoff", {}).get("words", [])),
         properties=frozenset(doc.get("properties", {}).get("names", [])),
         numeric=frozenset(doc.get("properties", {}).get("numeric", [])),
         kinds={k: tuple(v) for k, v in doc.get("kinds", {}).items()},

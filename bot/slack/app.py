@@ -26,7 +26,9 @@ from bot.config import Settings
 from bot.logs import REDACTOR, install_redaction, quiet_libraries
 from bot.scheduler import ReminderScheduler
 from bot.slack.credits import SlackCredits
+from bot.slack.digest import Digest
 from bot.slack.errors import reason
+from bot.slack.handoff import Handoffs
 from bot.slack.http import SlackEndpoint
 from bot.slack.listeners import register_listeners
 from bot.slack.relay import Relay, serve_back, yield_the_cpu
@@ -177,6 +179,7 @@ def build_app(
     event_db = StoreThread(store.path, name="event")
     services = SlackServices(settings, db, event_db, clock, client, Zones(lookup_client(settings)))
     services.credits = SlackCredits(services)
+    services.handoffs = Handoffs(services)
     services.reminders = SlackReminders(services, gate)
     services.scheduler = ReminderScheduler(
         event_db.store,
@@ -185,6 +188,9 @@ def build_app(
         settings.announce_channels,
         run=event_db.call,
     )
+    services.digest = Digest(services)
+    # done once, by the process holding the reminders' lease
+    services.scheduler.chores += [services.handoffs.retry_pending, services.digest.tick]
     register_listeners(app, services)
 
     @app.error

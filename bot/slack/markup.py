@@ -9,7 +9,9 @@ it through ``escape_user_text`` first. Importing this module has no side effects
 
 from __future__ import annotations
 
-__all__ = ["escape_user_text"]
+import re
+
+__all__ = ["escape_user_text", "plain_text", "unescape"]
 
 # Slack's rule: escape exactly these three, and nothing else (other entities show as typed).
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -23,3 +25,36 @@ def escape_user_text(text: str) -> str:
     ``link_names``, so Slack does not turn them into pings.
     """
     return text.translate(_ESCAPES)
+
+
+# One piece of Slack markup in a message's text: <@U1|name>, <#C1|general>, <!here>,
+# <!subteam^S1|@team>, <!date^…|fallback>, <https://x|label>, <mailto:a@b|label>.
+_MARKUP = re.compile(r"<([^<>]*)>")
+_LOOSE_AMPERSAND = re.compile(r"&(?!amp;|lt;|gt;)")
+
+
+def _readable(match: re.Match[str]) -> str:
+    target, _, label = match.group(1).partition("|")
+    if target.startswith("@"):  # a person: by the name Slack sent, else the ID
+        return "@" + (label.lstrip("@") or target[1:])
+    if target.startswith("#"):  # a channel
+        return "#" + (label or target[1:])
+    if target.startswith("!"):  # @here, @channel, a user group, a date's fallback text
+        return label or "@" + target[1:].split("^")[0]
+    if label and label != target:  # a link under a label: say where it really goes
+        return f"{label} ({target})"
+    return target
+
+
+def plain_text(slack_text: str) -> str:
+    """A message as Slack delivered it (with its markup, and ``&``, ``<``, ``>`` escaped), as
+    text that reads the same and has nothing live: mentions and channels as @name and
+    #name, @here as a word, a link as 'label (https://…)'. Ready to post (still escaped)."""
+    readable = _MARKUP.sub(_readable, slack_text)
+    readable = readable.replace("<", "&lt;").replace(">", "&gt;")
+    return _LOOSE_AMPERSAND.sub("&amp;", readable)
+
+
+def unescape(text: str) -> str:
+    """Slack's three escapes undone: text as a person reads it (for the terminal, a file)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -90,6 +90,8 @@ class SlackServices:
         event_db.store.record_unanswered = functools.partial(db.submit, db.store.record_unanswered)
         # Attached by build_app, since each needs these services:
         self.credits = None  # SlackCredits
+        self.handoffs = None  # Handoffs
+        self.digest = None  # Digest
         self.reminders = None  # SlackReminders
         self.scheduler = None  # ReminderScheduler
         self.work = asyncio.Semaphore(SLOTS)

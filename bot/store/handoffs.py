@@ -317,7 +317,9 @@ class HandoffsStore:
         )
 
     def last_digest_at(self) -> datetime | None:
-        row = self.db.execute("SELECT max(at) FROM digests WHERE status = 'posted'").fetchone()
+        row = self.db.execute(
+            "SELECT max(at) FROM digests WHERE status IN ('posted', 'empty')"
+        ).fetchone()
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
     def begin_digest(self, day: str, since: datetime | None, now: datetime) -> bool:

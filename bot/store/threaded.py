@@ -44,6 +44,7 @@ class StoreThread:
     def __init__(self, path: str | Path, name: str = "store", *, group_commit: bool = False):
         self.group_commit = group_commit
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._closed: Future = Future()
         self._thread = threading.Thread(target=self._serve, name=f"confbot-{name}", daemon=True)
         self._thread.start()
         # Opened on the thread that will use it (sqlite3's own rule of thumb).
@@ -83,12 +84,13 @@ class StoreThread:
         return on_thread
 
     def close(self) -> None:
-        """Close the connection on its thread, then stop the thread."""
-        closed: Future = Future()
-        self._queue.put((self.store.close, closed))
+        """Finish the calls queued, close the connection on its thread, stop the thread.
+
+        The close is the thread's own last step, never a call among others: in a group
+        commit it would shut the connection inside the open transaction."""
         self._queue.put(None)
         try:
-            closed.result(timeout=30)
+            self._closed.result(timeout=30)
         finally:
             self._thread.join(timeout=30)
 
@@ -98,6 +100,7 @@ class StoreThread:
         while True:
             item = self._queue.get()
             if item is None:
+                self._close()
                 return
             batch = [item]
             if self.group_commit and hasattr(self, "store"):
@@ -124,6 +127,14 @@ class StoreThread:
             finally:
                 gc.enable()
             _hand_back(outcomes)
+
+    def _close(self) -> None:
+        try:
+            if hasattr(self, "store"):
+                self.store.close()
+            self._closed.set_result(None)
+        except BaseException as exc:
+            self._closed.set_exception(exc)
 
     def _commit_together(self, batch: list[tuple[Callable[[], Any], Any]]) -> list[tuple]:
         conn = self.store.db.conn

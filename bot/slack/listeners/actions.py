@@ -1,4 +1,4 @@
-"""Button presses: feedback, "Ask a human", claims, reminders and the common-question buttons.
+"""Button presses: feedback, "Ask a human", "Save as answer", claims, reminders and the common-question buttons.
 
 Each is acknowledged at once and handled after, by ``services.spawn``; a replayed or retried
 press (same trigger_id and action_ts) has no second effect.
@@ -6,14 +6,14 @@ press (same trigger_id and action_ts) has no second effect.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.markup import escape_user_text
+from bot.slack.digest import ANSWER_ACTION, MODAL
+from bot.slack.handoff import SAVE_ACTION
 from bot.slack.services import SORRY, SlackServices
 
 log = logging.getLogger(__name__)
@@ -47,48 +47,6 @@ def action_key(body: dict, action: dict) -> str | None:
     if not isinstance(trigger, str) or not trigger:
         return None
     return f"action:{trigger}:{ts if isinstance(ts, str) else ''}"
-
-
-def question_key(question: str) -> str:
-    """The same question, however it was spaced or capitalised."""
-    return hashlib.sha256(" ".join(question.casefold().split()).encode()).hexdigest()[:24]
-
-
-async def ask_human(
-    services: SlackServices, user: str, channel: str | None, question: str, respond
-):
-    """Post the question in the help channel, escaped: once per question, and at most one a
-    minute per person (a flood of presses is one post). Tells the person either way."""
-    help_channel = services.settings.help_channel
-    if not help_channel:
-        await services.post_private(
-            channel,
-            user,
-            "There is no help channel set up; please ask at an info desk.",
-            respond=respond,
-        )
-        return
-    key = question_key(question)
-    verdict = await services.db.help_request(user, key, services.clock())
-    if verdict == "repeat":
-        reply = f"I've already passed this question on in <#{help_channel}>; an organizer will answer you there."
-    elif verdict == "too_soon":
-        reply = "You asked an organizer a moment ago: please wait a minute before asking about something else."
-    else:
-        origin = f" in <#{channel}>" if channel and channel.startswith(("C", "G")) else " in a DM"
-        quoted = "\n".join(
-            f"> {escape_user_text(line)}" for line in (question or "(no text)").splitlines()
-        )
-        posted = await services.post(
-            help_channel,
-            f":raising_hand: <@{user}> asked{origin} and would like a person to answer:\n{quoted}",
-        )
-        if posted:
-            reply = f"I've posted your question in <#{help_channel}>; an organizer will answer you there."
-        else:
-            await services.db.forget_help_request(user, key)
-            reply = "I couldn't reach the help channel just now; please try again in a minute."
-    await services.post_private(channel, user, reply, respond=respond)
 
 
 def register(app: AsyncApp, services: SlackServices) -> None:
@@ -130,10 +88,40 @@ def register(app: AsyncApp, services: SlackServices) -> None:
         await ack()
         question, _ = _payload(action)
 
-        async def work(user, channel, _ts) -> None:
-            await ask_human(services, user, channel, question, respond)
+        async def work(user, channel, message_ts) -> None:
+            await services.handoffs.ask_human(user, channel, question, respond, message_ts)
 
         handle(body, action, respond, "Ask a human", work)
+
+    @app.action(SAVE_ACTION)
+    async def on_save_answer(ack, body: dict, action: dict, respond) -> None:
+        await ack()
+        value = str(action.get("value", ""))[:500]
+
+        async def work(user, channel, _ts) -> None:
+            await services.handoffs.on_save(user, channel, value, respond)
+
+        handle(body, action, respond, "Save as answer", work)
+
+    @app.action(ANSWER_ACTION)
+    async def on_digest_answer(ack, body: dict, action: dict, respond) -> None:
+        await ack()
+        group_id = str(action.get("value", ""))[:20]
+        trigger = _str(body.get("trigger_id"))
+
+        async def work(user, channel, _ts) -> None:
+            await services.digest.open_answer(user, channel, group_id, trigger)
+
+        handle(body, action, respond, "a digest's Answer", work)
+
+    @app.view(MODAL)
+    async def on_digest_modal(ack, body: dict, view: dict) -> None:
+        await ack()  # closes the modal
+        user = _str((body.get("user") or {}).get("id"))
+        group_id = _str(view.get("private_metadata"))[:20]
+        value = (((view.get("state") or {}).get("values") or {}).get("answer") or {}).get("text")
+        answer = _str((value or {}).get("value"))[:3000]
+        services.spawn(services.digest.answered(user, group_id, answer), "a digest answer")
 
     @app.action(re.compile(r"^credits_claim_\d+$"))
     async def on_claim(ack, body: dict, action: dict, respond) -> None:

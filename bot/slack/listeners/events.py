@@ -1,4 +1,4 @@
-"""Event callbacks: DMs, @mentions and App Home.
+"""Event callbacks: DMs, @mentions, App Home, and the help channel's threads.
 
 Each listener only looks at the event and hands the work to ``services.spawn``: Slack gets
 its acknowledgement at once, and a retried or duplicated delivery (same event_id) is dropped
@@ -12,12 +12,14 @@ import re
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.slack.handoff import handoff_request
 from bot.slack.home import publish_home
 from bot.slack.services import SlackServices
 
 log = logging.getLogger(__name__)
 
 REMIND_ME = re.compile(r"^\s*(?:please\s+)?remind\s+me\s+(?:about|of|for|to)?\s*", re.I)
+LEADING_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>[\s:,]*")  # "@confbot where is…"
 IGNORED_SUBTYPES = {
     "message_changed",
     "message_deleted",
@@ -46,11 +48,24 @@ async def answer_mention(services: SlackServices, key: str | None, event: dict) 
         thread = thread if isinstance(thread, str) else None
         if await services.post(channel, fallback, blocks, thread_ts=thread) is None:
             await services.post_private(channel, user, fallback, blocks)  # then a DM
+    remember(services, user, LEADING_MENTION.sub("", text))
+
+
+def remember(services: SlackServices, user: str, text: str) -> None:
+    """The person's latest question, for "human" typed after it (written with the others)."""
+    services.db.submit(services.db.store.remember_question, user, text[:2000], services.clock())
 
 
 async def answer_dm(services: SlackServices, key: str | None, event: dict) -> None:
     user, channel, text = event["user"], event["channel"], _text(event.get("text"))
     if not await services.welcome(key, user):
+        return
+    thread = event.get("thread_ts")
+    in_thread = isinstance(thread, str) and thread != event.get("ts")
+    if in_thread and await services.handoffs.on_asker_reply(event):  # to an organizer
+        return
+    if (question := handoff_request(text)) is not None:  # "human", "talk to a person"
+        await services.handoffs.on_request(user, channel, text, question)
         return
     if m := REMIND_ME.match(text):  # "remind me about Werner's keynote"
         async with services.work:
@@ -64,6 +79,7 @@ async def answer_dm(services: SlackServices, key: str | None, event: dict) -> No
             await services.credits.claim(user, channel)
             return
         await post_dm(services, channel, user, fallback, blocks)
+    remember(services, user, text)
 
 
 async def post_dm(
@@ -80,6 +96,33 @@ async def open_home(services: SlackServices, key: str | None, user: str) -> None
     zone = await services.zones.zone(user)
     async with services.work:
         await publish_home(services, user, zone)
+
+
+async def help_reply(services: SlackServices, key: str | None, event: dict) -> None:
+    if await services.welcome(key, event["user"]):
+        await services.handoffs.on_help_reply(event)
+
+
+async def help_edit(services: SlackServices, key: str | None, event: dict) -> None:
+    if await services.welcome(key, ""):
+        await services.handoffs.on_edit(event)
+
+
+def _in_help_channel(services: SlackServices, event: dict) -> bool:
+    help_channel = services.settings.help_channel
+    return bool(help_channel) and event.get("channel") == help_channel
+
+
+def _help_thread_reply(event: dict) -> bool:
+    """A person's reply inside a thread (not the thread's first message, not a bot's)."""
+    thread, ts = event.get("thread_ts"), event.get("ts")
+    return (
+        _from_a_person(event)
+        and isinstance(thread, str)
+        and isinstance(ts, str)
+        and thread != ts
+        and event.get("subtype") in (None, "thread_broadcast", "file_share")
+    )
 
 
 def _from_a_person(event: dict) -> bool:
@@ -99,10 +142,18 @@ def register(app: AsyncApp, services: SlackServices) -> None:
 
     @app.event("message")
     async def on_message(event: dict, body: dict) -> None:
-        # Only DMs; never messages from bots (ourselves included), edits or joins.
+        # DMs, and the help channel's threads; never messages from bots (ourselves
+        # included) or joins.
+        key = body.get("event_id")
+        if _in_help_channel(services, event):
+            if event.get("subtype") == "message_changed":
+                services.spawn(help_edit(services, key, event), "an edit in the help channel")
+            elif _help_thread_reply(event):
+                services.spawn(help_reply(services, key, event), "a reply in the help channel")
+            return
         if event.get("channel_type") != "im" or event.get("subtype") or not _from_a_person(event):
             return
-        services.spawn(answer_dm(services, body.get("event_id"), event), "a DM")
+        services.spawn(answer_dm(services, key, event), "a DM")
 
     @app.event("app_home_opened")
     async def on_home_opened(event: dict, body: dict) -> None:

@@ -1,0 +1,200 @@
+""" "Ask a human" closes the loop, end to end against the fake Slack: the question reaches the
+help channel with nothing live in it, an organizer's reply in the thread reaches the asker's
+DM, the asker's reply goes back, *Save as answer* teaches the bot, and the next person asking
+gets that answer. Restarts in the middle lose nothing; retried events relay nothing twice."""
+
+import json
+import re
+
+import pytest
+
+from bot.clock import fixed_clock
+from bot.slack.handoff import handoff_request
+from tests.conftest import vegas
+from tests.fake_slack import FakeSlack
+from tests.slack_harness import Harness
+from tests.test_slack_markup import live_markup_not_ours
+
+NOW = vegas("2023-11-28T10:00")
+HELP = "CHELP0001"
+ORGANIZER = "U000ORG"
+QUESTION = "<!here> is there a prayer room? <@U0EVIL01>"
+
+
+async def start(db, **settings) -> Harness:
+    fake = FakeSlack()
+    fake.members[HELP] = {ORGANIZER}
+    return await Harness(db, fixed_clock(NOW), fake, **settings).start()
+
+
+def posts(fake: FakeSlack, channel: str) -> list:
+    return [c for c in fake.of("chat.postMessage") if c.params.get("channel") == channel]
+
+
+def button_value(call, action_id: str) -> str:
+    for block in call.params.get("blocks") or []:
+        for element in block.get("elements") or [block.get("accessory") or {}]:
+            if element.get("action_id") == action_id:
+                return element["value"]
+    raise AssertionError(f"no {action_id} button in {call.params.get('blocks')}")
+
+
+async def ask_and_hand_over(slack: Harness, text: str = QUESTION):
+    """A DM question the bot cannot answer, then Ask a human: the help post."""
+    await slack.dm(text)
+    (answer,) = await slack.fake.wait_for("chat.postMessage")
+    await slack.action("ask_human", button_value(answer, "ask_human"), channel="D000ALICE")
+    await slack.services.drain()
+    (post,) = posts(slack.fake, HELP)
+    return post
+
+
+async def test_the_whole_loop_survives_restarts(sample_db):
+    slack = await start(sample_db)
+    try:
+        help_post = await ask_and_hand_over(slack)
+        shown = json.dumps(help_post.params)
+        assert "<@U000ALICE>" in help_post.params["text"] and "in a DM" in help_post.params["text"]
+        assert "@here is there a prayer room? @U0EVIL01" in shown  # as typed, nothing live
+        assert "did not know" in shown and "Language: English" in shown
+        assert live_markup_not_ours(slack.fake) == []
+        told = [c.params["text"] for c in slack.fake.of("chat.postEphemeral")]
+        assert "Their answer will come to you here" in told[-1]
+        help_ts = help_post.result["ts"]
+    finally:
+        await slack.stop()
+
+    slack = await start(sample_db)  # a restart between the question and the reply
+    try:
+        reply = "Yes: level 2, room 2101. <https://map.example/p|Map> <!channel>"
+        reply_ts, (status, _) = await slack.message(
+            HELP, ORGANIZER, reply, thread_ts=help_ts, event_id="EvREPLY1"
+        )
+        assert status == 200
+        await slack.services.drain()
+        await slack.message(HELP, ORGANIZER, reply, thread_ts=help_ts, event_id="EvREPLY1", retry=1)
+        await slack.services.drain()
+        (relayed,) = posts(slack.fake, "D000ALICE")  # once, though Slack sent it twice
+        text = relayed.params["text"]
+        assert f"An organizer (<@{ORGANIZER}>) answered" in text
+        assert "level 2, room 2101" in text and "Map (https://map.example/p)" in text
+        assert "@channel" in text and "<!channel>" not in text
+        (reaction,) = slack.fake.of("reactions.add")
+        assert reaction.params["timestamp"] == help_ts and reaction.params["channel"] == HELP
+        (offer,) = [c for c in posts(slack.fake, HELP) if c.params.get("thread_ts") == help_ts]
+        save_value = button_value(offer, "save_answer")
+
+        # the asker answers back in the DM thread: it reaches the help thread
+        await slack.message(
+            "D000ALICE", "U000ALICE", "Thanks! Is it open at 7 <!here>?",
+            thread_ts=relayed.result["ts"],
+        )  # fmt: skip
+        await slack.services.drain()
+        back = [c for c in posts(slack.fake, HELP) if "replied" in c.params["text"]]
+        assert len(back) == 1 and back[0].params["thread_ts"] == help_ts
+        assert "Is it open at 7 @here?" in back[0].params["text"]
+        assert live_markup_not_ours(slack.fake) == []
+    finally:
+        await slack.stop()
+
+    slack = await start(sample_db)  # and another before the save
+    try:
+        await slack.action("save_answer", save_value, user="U000MALLORY", channel=HELP)
+        await slack.services.drain()
+        assert sample_db.saved_answers() == []  # not an organizer
+        refused = slack.fake.of("chat.postEphemeral")[-1].params["text"]
+        assert "Only organizers" in refused
+        await slack.action("save_answer", save_value, user=ORGANIZER, channel=HELP)
+        await slack.services.drain()
+        (saved,) = sample_db.saved_answers()
+        assert saved["question"] == "@here is there a prayer room? @U0EVIL01"
+        assert saved["answer"].startswith("Yes: level 2, room 2101.")
+        (update,) = slack.fake.of("chat.update")
+        assert "Saved by" in update.params["text"]
+
+        # the next person asking gets the organizers' answer, confidently
+        await slack.dm("Is there a prayer room?", user="U000BOB")
+        (answer,) = await slack.fake.wait_for("chat.postMessage")
+        assert "level 2, room 2101" in answer.params["text"]
+        assert "from the organizers" in answer.params["text"]
+        assert "@channel" in answer.params["text"] and "<!channel>" not in answer.params["text"]
+
+        # editing the reply in Slack updates the answer
+        await slack.edit(HELP, ORGANIZER, reply_ts, "Yes: level 3, room 3105.", thread_ts=help_ts)
+        await slack.services.drain()
+        assert sample_db.saved_answers()[0]["answer"] == "Yes: level 3, room 3105."
+        await slack.dm("prayer room?", user="U000CAROL")
+        later = (await slack.fake.wait_for("chat.postMessage", 2))[-1]
+        assert "level 3, room 3105" in later.params["text"]
+    finally:
+        await slack.stop()
+
+
+async def test_typing_human_hands_over_the_last_question(sample_db):
+    slack = await start(sample_db)
+    try:
+        await slack.dm("is there a nap room?")
+        await slack.fake.wait_for("chat.postMessage")
+        await slack.dm("talk to a person")
+        await slack.services.drain()
+        (post,) = posts(slack.fake, HELP)
+        assert "is there a nap room?" in post.params["text"]
+        await slack.dm("사람이랑 이야기하고 싶어요", user="U000KIM")
+        await slack.services.drain()
+        told = slack.fake.of("chat.postEphemeral")[-1].params["text"]
+        assert "운영진에게 무엇을" in told  # no question yet: asked what it is, in Korean
+        await slack.dm("human: where can I charge my phone?", user="U000DAN")
+        await slack.services.drain()
+        assert "where can I charge my phone?" in posts(slack.fake, HELP)[-1].params["text"]
+    finally:
+        await slack.stop()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("human", ""),
+        ("Talk to a persn", ""),
+        ("I want to talk to a human!", ""),
+        ("사람과 이야기하고 싶어요", ""),
+        ("human: is there a prayer room?", "is there a prayer room?"),
+        ("is there a human rights talk?", None),
+        ("where is lunch", None),
+        ("", None),
+    ],
+)
+def test_handoff_phrases(text, expected):
+    assert handoff_request(text) == expected
+
+
+async def test_a_relay_slack_refused_is_sent_later(sample_db):
+    slack = await start(sample_db)
+    try:
+        help_ts = (await ask_and_hand_over(slack, "is there a prayer room?")).result["ts"]
+        slack.fake.fail("chat.postMessage", 500, times=10)  # beyond the client's own retries
+        await slack.message(HELP, ORGANIZER, "Room 2101.", thread_ts=help_ts)
+        await slack.services.drain()
+        assert posts(slack.fake, "D000ALICE")[-1].status == 500
+        slack.fake.faults.clear()
+        sample_db.db.execute("UPDATE handoff_messages SET at = '2000-01-01T00:00:00+00:00'")
+        assert await slack.services.handoffs.retry_pending() == 1
+        delivered = [c for c in posts(slack.fake, "D000ALICE") if c.status == 200]
+        assert "Room 2101." in delivered[-1].params["text"]
+        assert await slack.services.handoffs.retry_pending() == 0  # and only once
+    finally:
+        await slack.stop()
+
+
+async def test_replies_elsewhere_are_not_relayed(sample_db):
+    slack = await start(sample_db)
+    try:
+        help_ts = (await ask_and_hand_over(slack, "is there a prayer room?")).result["ts"]
+        await slack.message(HELP, ORGANIZER, "unrelated", thread_ts="1699999999.000001")
+        await slack.message(HELP, ORGANIZER, "a new top-level message")
+        await slack.message("C000GENERAL", ORGANIZER, "hi", thread_ts=help_ts)
+        await slack.services.drain()
+        assert len(posts(slack.fake, "D000ALICE")) == 1  # the bot's own answer, nothing since
+        assert not re.search("answered", json.dumps([c.params for c in slack.fake.calls]))
+        assert slack.fake.of("reactions.add") == []
+    finally:
+        await slack.stop()

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot import __version__, credits_cli, ics_cli, load_cli, reminders_cli
+from bot import __version__, credits_cli, faq_cli, ics_cli, load_cli, reminders_cli
 from bot.answers import Concierge
 from bot.cli_support import (
     DEFAULT_DB,
@@ -238,7 +238,11 @@ class Parser(argparse.ArgumentParser):
         # argparse reports a stray option from the top parser; point at the command's help.
         parsed, extras = self.parse_known_args(args, namespace)
         if extras:
-            names = (getattr(parsed, "command", None), getattr(parsed, "credits_command", None))
+            names = (
+                getattr(parsed, "command", None),
+                getattr(parsed, "credits_command", None),
+                getattr(parsed, "faq_command", None),
+            )
             prog = " ".join([self.prog, *filter(None, names)])
             raise CliError(f"unrecognized arguments: {' '.join(extras)} (see `{prog} --help`)")
         return parsed
@@ -317,6 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
     credits_cli.add_parser(sub, common)
     reminders_cli.add_parser(sub, common)
     ics_cli.add_parser(sub, common)
+    faq_cli.add_parser(sub, common)
 
     p = sub.add_parser(
         "serve",

@@ -34,6 +34,11 @@ COMMANDS = {
     "credits reissue": ["credits", "reissue", "U0123ABCD"],
     "credits export": ["credits", "export", "AWS $25", "{tmp}/audit.csv"],
     "ics": ["ics", "--keynotes", "--out", "{tmp}/keynotes.ics"],
+    "faq list": ["faq", "list"],
+    "faq show": ["faq", "show", "1"],
+    "faq edit": ["faq", "edit", "1", "--add-question", "is there a prayer room"],
+    "faq delete": ["faq", "delete", "2", "--yes"],  # another than the others read: they run at once
+    "faq export": ["faq", "export"],
 }
 ALL = {**COMMANDS, "serve": ["serve"]}
 
@@ -49,7 +54,7 @@ def test_the_list_covers_every_command():
 
 
 def make_db(folder: Path) -> str:
-    """The sample event, a campaign with a claimed code, a question asked."""
+    """The sample event, a campaign with a claimed code, a question asked, two saved answers."""
     db = folder / "c.db"
     store = Store(db)
     load_file(store, SAMPLE_EVENT)
@@ -58,6 +63,8 @@ def make_db(folder: Path) -> str:
     )
     store.claim(campaign.id, "U0123ABCD", vegas("2023-11-28T10:00"))
     store.record_unanswered("prayer room?", "prayer room", vegas("2023-11-28T10:00"), "", "en")
+    for answer in ("Room 301, Level 3.", "Ask at the help desk."):
+        store.save_answer("prayer room?", answer, now=vegas("2023-11-28T11:00"))
     store.close()
     return str(db)
 
@@ -104,6 +111,10 @@ def test_no_traceback_on_a_bad_database_path(name, tmp_path, capsys):
         (["credits", "export", "AWS $25", "{tmp}"], "is a folder"),
         (["credits", "export", "AWS $25", "{tmp}/no/audit.csv"], "cannot write"),
         (["stats", "--db", "{tmp}/typo.db"], "no database at"),
+        (["faq", "edit", "1", "--answer-file", "{tmp}/nope.txt"], "no such file"),
+        (["faq", "edit", "1", "--answer-file", "{tmp}"], "is a folder"),
+        (["faq", "export", "{tmp}"], "is a folder"),
+        (["faq", "export", "{tmp}/no/faq.toml"], "cannot write"),
     ],
 )
 def test_no_traceback_on_a_bad_file_path(args, says, tmp_path, capsys):
@@ -131,6 +142,8 @@ def test_no_traceback_on_a_bad_option(name, tmp_path, capsys):
         (["reminders", "--now", "soon"], "--now"),
         (["credits", "campaign", "AWS $25", "--opens", "tomorrow"], "--opens"),
         (["credits", "campaign", "AWS $25", "--channel", "general"], "--channel"),
+        (["faq", "show", "one"], "'one' is not a saved answer's id"),
+        (["faq", "edit", "1"], "nothing to change"),
         (["lod", "x.toml"], "invalid choice: 'lod'"),
         ([], "required: COMMAND"),
     ],

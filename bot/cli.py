@@ -36,6 +36,7 @@ from bot.clock import demo_clock, fixed_clock, offset_clock, system_clock, warm_
 from bot.console import Asker
 from bot.store import Store, StoreError
 from bot.terminal import render, wants_style
+from bot.unanswered import group
 
 log = logging.getLogger("confbot")
 
@@ -81,25 +82,30 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_unanswered(args: argparse.Namespace) -> int:
-    """List the questions the bot could not answer, most frequent first (times in the
-    event's zone)."""
+    """List the questions the bot could not answer, grouped by similar wording (as the help
+    channel's daily digest groups them), most asked first; times in the event's zone."""
     store = open_store(args)
     zone = event_zone(store)
     since = time_option(args.since, zone, "--since") if args.since else None
-    rows = store.unanswered(since, limit=args.limit)
-    for row in rows:
-        row["last_asked"] = datetime_in(row["last_asked"], zone)
+    groups = [g.as_dict() for g in group(store.unanswered_since(since))][: args.limit]
+    for g in groups:
+        g["last_asked"] = datetime_in(g["last_asked"], zone)
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print(json.dumps(groups, ensure_ascii=False, indent=2))
         return 0
-    if not rows:
+    if not groups:
         print("No unanswered questions" + (f" since {args.since}." if args.since else "."))
         return 0
-    for row in rows:
-        last = local(datetime.fromisoformat(row["last_asked"]), zone)
+    for g in groups:
+        last = local(datetime.fromisoformat(g["last_asked"]), zone)
+        people = f"{g['askers']} {'person' if g['askers'] == 1 else 'people'}"
         print(
-            f"{row['times']:>4}×  {row['example']}   [{row['intent'] or '?'}, {row['languages']}, last {last}]"
+            f"{g['times']:>4}×  {g['example']}   [{g['intent'] or '?'}, {g['language']}, "
+            f"{people}, last {last}]"
         )
+        for other in g["questions"][1:4]:
+            if other != g["example"]:
+                print(f"       also: {other}")
     return 0
 
 

@@ -23,7 +23,7 @@ MIN_LENGTH_FOR_FUZZY = 6  # shorter texts group only when identical ("wifi?" vs 
 class Group:
     """One question, however it was worded."""
 
-    example: str  # the wording asked most often (the latest among equals)
+    example: str  # the wording asked most often (the shortest among equals: the plainest)
     normalized: str
     questions: list[str] = field(default_factory=list)  # every distinct wording, most asked first
     askers: list[str] = field(default_factory=list)  # user ids, in order of asking, once each
@@ -53,11 +53,11 @@ class Group:
         user = row.get("user_id") or ""
         if user and user not in self.askers:
             self.askers.append(user)
-        # most asked first; among equals the latest wording (Counter keeps insertion order)
-        ranked = sorted(self._wordings.items(), key=lambda kv: -kv[1])
+        # most asked first, then the shortest ("is there a prayer room" before "… at the
+        # venetian?"): the first is the example
+        ranked = sorted(self._wordings.items(), key=lambda kv: (-kv[1], len(kv[0])))
         self.questions = [w for w, _ in ranked]
-        best = max(self._wordings.values())
-        self.example = [w for w, n in self._wordings.items() if n == best][-1]
+        self.example = self.questions[0]
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from bot.lang import catalog
 from bot.slack.blocks import button
-from bot.slack.markup import escape_user_text
+from bot.slack.markup import escape_user_text, plain_text, unescape
 from bot.unanswered import Group, group
 
 if TYPE_CHECKING:
@@ -36,7 +36,13 @@ def _short(text: str, limit: int) -> str:
 
 
 def _quote(text: str, limit: int = 200) -> str:
-    return "\u201c" + escape_user_text(_short(text, limit)) + "\u201d"
+    """A question as Slack showed it to its asker, nothing in it live."""
+    return "\u201c" + _short(plain_text(text), limit) + "\u201d"
+
+
+def _readable(text: str) -> str:
+    """A question as a person reads it (stored, and escaped again wherever it is posted)."""
+    return unescape(plain_text(text))
 
 
 class Digest:
@@ -179,9 +185,9 @@ class Digest:
         answer = answer.strip()
         if found is None or not answer or not await services.handoffs.is_organizer(user):
             return 0
-        others = tuple(q for q in found["questions"] if q != found["example"])
+        others = tuple(_readable(q) for q in found["questions"] if q != found["example"])
         answer_id = await services.db.save_answer(
-            found["example"],
+            _readable(found["example"]),
             answer,
             language=found["language"],
             questions=others,

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -73,6 +74,39 @@ def test_serve_refuses_to_start_with_one_clear_line(tmp_path):
     ]
 
 
+# Each Web API method the bot calls, and the bot scopes Slack wants for it (public and private
+# channels both, where the method reads a channel).
+SCOPES_FOR = {
+    "chat_postMessage": {"chat:write", "chat:write.public"},
+    "chat_postEphemeral": {"chat:write"},
+    "chat_update": {"chat:write"},
+    "chat_getPermalink": set(),
+    "conversations_members": {"channels:read", "groups:read"},
+    "conversations_open": {"im:write"},
+    "reactions_add": {"reactions:write"},
+    "users_info": {"users:read"},
+    "views_open": set(),
+    "views_publish": set(),
+    "files_upload_v2": {"files:write"},
+    "auth_test": set(),
+}
+
+
+def test_the_manifest_has_a_scope_for_every_web_api_call():
+    manifest = json.loads((ROOT / "manifest.json").read_text())
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    called = set()
+    for path in (ROOT / "bot").rglob("*.py"):
+        called |= set(re.findall(r"client\.([a-z]+_[A-Za-z_0-9]+)\(", path.read_text()))
+    assert called and called <= set(SCOPES_FOR), (
+        f"a method with no known scopes: {called - set(SCOPES_FOR)}"
+    )
+    needed = set().union(*(SCOPES_FOR[m] for m in called))
+    assert needed <= scopes, f"missing from manifest.json: {needed - scopes}"
+    # reading the help channel's threads
+    assert {"channels:history", "groups:history"} <= scopes
+
+
 def test_the_manifest_declares_what_the_app_uses():
     manifest = json.loads((ROOT / "manifest.json").read_text())
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
@@ -81,6 +115,8 @@ def test_the_manifest_declares_what_the_app_uses():
         "app_home_opened",
         "app_mention",
         "message.im",
+        "message.channels",  # the help channel's threads (public or private)
+        "message.groups",
     }
     assert manifest["features"]["slash_commands"][0]["command"] == "/conf"
     assert (

@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,8 @@ def test_good_settings_and_defaults():
         ({**GOOD, "PORT": "http"}, "PORT"),
         ({**GOOD, "CONFBOT_ADMINS": "alice"}, "CONFBOT_ADMINS"),
         ({**GOOD, "CONFBOT_HELP_CHANNEL": "#help"}, "CONFBOT_HELP_CHANNEL"),
+        ({**GOOD, "CONFBOT_DIGEST_TIME": "6pm"}, "CONFBOT_DIGEST_TIME"),
+        ({**GOOD, "CONFBOT_DIGEST_TIME": "24:00"}, "CONFBOT_DIGEST_TIME"),
         ({**GOOD, "CONFBOT_ANNOUNCE_CHANNELS": "C0123ABCD,general"}, "CONFBOT_ANNOUNCE_CHANNELS"),
         ({**GOOD, "CONFBOT_LOG_FORMAT": "xml"}, "CONFBOT_LOG_FORMAT"),
         ({**GOOD, "CONFBOT_POST_RATE": "fast"}, "CONFBOT_POST_RATE"),
@@ -90,6 +93,12 @@ SCOPES_FOR = {
     "files_upload_v2": {"files:write"},
     "auth_test": set(),
 }
+
+
+def test_the_digest_time_defaults_to_six_pm_and_can_be_moved_or_turned_off():
+    assert Settings.from_env(GOOD).digest_time == time(18, 0)
+    assert Settings.from_env({**GOOD, "CONFBOT_DIGEST_TIME": "7:30"}).digest_time == time(7, 30)
+    assert Settings.from_env({**GOOD, "CONFBOT_DIGEST_TIME": "off"}).digest_time is None
 
 
 def test_the_manifest_has_a_scope_for_every_web_api_call():

@@ -198,3 +198,28 @@ async def test_replies_elsewhere_are_not_relayed(sample_db):
         assert slack.fake.of("reactions.add") == []
     finally:
         await slack.stop()
+
+
+async def test_asked_in_a_channel_the_post_links_there_and_a_note_follows_the_answer(sample_db):
+    slack = await start(sample_db)
+    try:
+        await slack.action(
+            "ask_human", json.dumps({"q": "is there a prayer room?", "i": "unknown"})
+        )
+        await slack.services.drain()
+        (post,) = posts(slack.fake, HELP)
+        head = post.params["blocks"][0]["text"]["text"]
+        assert "in <#C000GENERAL> (<https://test.slack.com/archives/C000GENERAL/p" in head
+        await slack.message(HELP, ORGANIZER, "Room 2101.", thread_ts=post.result["ts"])
+        await slack.services.drain()
+        assert "Room 2101." in posts(slack.fake, "D000ALICE")[-1].params["text"]
+        note = slack.fake.of("chat.postEphemeral")[-1].params
+        assert note["channel"] == "C000GENERAL" and note["user"] == "U000ALICE"
+        assert "see your DM" in note["text"]
+        await slack.message(HELP, ORGANIZER, "It opens at 7.", thread_ts=post.result["ts"])
+        await slack.services.drain()
+        assert "added" in posts(slack.fake, "D000ALICE")[-1].params["text"]
+        assert len(slack.fake.of("chat.postEphemeral")) == 2  # the note came once
+        assert len(slack.fake.of("reactions.add")) == 1 and len(slack.fake.of("chat.update")) == 1
+    finally:
+        await slack.stop()

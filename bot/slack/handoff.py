@@ -315,8 +315,13 @@ class Handoffs:
         if await services.db.mark_answered(handoff["id"], services.clock()):
             await self._mark_help_post(handoff)
             if handoff["origin"]:  # asked in a channel: a word there too, for their eyes only
-                await services.post_private(
-                    handoff["origin"], handoff["user_id"], cat.t("relayed_note")
+                await services.attempt(  # ephemeral or nothing: the DM has the answer already
+                    "chat.postEphemeral (answered)",
+                    services.client.chat_postEphemeral(
+                        channel=handoff["origin"],
+                        user=handoff["user_id"],
+                        text=cat.t("relayed_note"),
+                    ),
                 )
         await self._offer_save(handoff, row)
         return True

@@ -118,7 +118,7 @@ class Swag:
     where: str = ""
     start: datetime | None = None
     end: datetime | None = None
-    eligible: str = "Everyone with a badge"
+    eligible: str = ""  # who can get it, as the event says; nothing when it does not
     notes: str = ""
     source: str = ""
     aliases: tuple[str, ...] = ()

@@ -302,3 +302,14 @@ def test_kinds_and_modes_are_checked_with_a_did_you_mean(tmp_path, fresh_db, bod
         load_file(fresh_db, write(tmp_path, body))
     assert err.value.field == field and hint in err.value.problem
     assert fresh_db.is_empty()
+
+
+def test_swag_says_who_can_get_it_only_when_the_event_does(tmp_path, fresh_db):
+    from bot.answers import Concierge
+
+    load_file(fresh_db, write(tmp_path, '[[swag]]\nitem = "Hoodie"\nvenue = "hall"\n'))
+    (hoodie,) = fresh_db.load_event_data().swag
+    assert hoodie.eligible == ""
+    answer = Concierge(fresh_db).ask("where is the hoodie?", vegas("2024-12-02T10:00"))
+    assert answer.confident and "Main Hall" in answer.text
+    assert "Who:" not in answer.text and "badge" not in answer.text  # nothing made up

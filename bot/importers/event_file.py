@@ -383,7 +383,7 @@ def read_event_file(path: str | Path, known_venues: set[str] = frozenset()) -> E
             item=item,
             venue=venue,
             where=r.text("where"),
-            eligible=r.text("eligible", default="Everyone with a badge"),
+            eligible=r.text("eligible", default=""),  # said only when the event says it
             notes=notes,
             source=r.text("source"),
             aliases=r.texts("aliases"),

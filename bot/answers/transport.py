@@ -173,11 +173,15 @@ def route_answer(
     """From one venue to another: walk or ride, how long, and the next departure."""
     route = _route(ctx, origin, destination)
     a, b = ctx.venue_name(origin), ctx.venue_name(destination)
+    rides = [k for k in kinds if k != "walk"]
     lines = []
     if route is None:
         legs = _two_legs(ctx, origin, destination)
         if legs:
             return _legs_answer(ctx, legs, day, moment)
+        connecting = _connecting(ctx, day, [origin, destination], rides)
+        if connecting is not None:  # no route, but a service runs between them
+            return _by_service(ctx, connecting, a, b, day, moment)
         lines.append(ctx.t("route_unknown", a=a, b=b))
         for venue_id in (origin, destination):  # what the event says of each end
             venue = ctx.data.venue(venue_id)
@@ -206,11 +210,41 @@ def route_answer(
         lines.append(_departures(ctx, s, day, moment))
         if ride(ctx, s) and not (route and route.minutes):
             lines.append(ctx.t("service_ride", ride=ride(ctx, s)))
-    else:
-        for runs in services_of(ctx, [k for k in kinds if k != "walk"]).values():
+    elif rides:  # a kind was asked for ("the shuttle from A to B"): say why it is no help
+        for runs in services_of(ctx, rides).values():
             if any(origin in t.stops for t in runs) != any(destination in t.stops for t in runs):
                 lines.append(ctx.t("service_not_both", name=ctx.name(runs[0], "name"), a=a, b=b))
                 break
+    return Answer("\n".join(lines), intent="transport", title=f"{a} → {b}")
+
+
+def _connecting(ctx: Context, day: date, stops: list[str], kinds: list[str]) -> Transport | None:
+    """A service that stops at both ends: that day's if one runs, else the nearest day it
+    runs, later days first."""
+    runs = [t for t in ctx.data.transport if all(s in t.stops for s in stops)]
+    runs = [t for t in runs if t.kind not in {"taxi", "rideshare"} or kinds]
+    if kinds and any(t.kind in kinds for t in runs):
+        runs = [t for t in runs if t.kind in kinds]
+    if not runs:
+        return None
+    return min(runs, key=lambda t: (t.day < day, abs((t.day - day).days), t.first_run))
+
+
+def _by_service(ctx: Context, s: Transport, a: str, b: str, day: date, moment: datetime) -> Answer:
+    """From A to B by the one service that stops at both (no walking route is known)."""
+    name = ctx.name(s, "name")
+    lines = [ctx.t("route_service", a=a, b=b, name=name)]
+    if s.day != day:
+        lines.append(ctx.t("service_none_on_day", name=name, day=ctx.day(day)))
+    lines.append(_departures(ctx, s, s.day, moment))
+    where = ctx.text(s, "where")
+    if where:
+        lines.append(ctx.t("service_board", where=where))
+    if ride(ctx, s):
+        lines.append(ctx.t("service_ride", ride=ride(ctx, s)))
+    note = ctx.text(s, "notes")
+    if note:
+        lines.append(note)
     return Answer("\n".join(lines), intent="transport", title=f"{a} → {b}")
 
 

@@ -183,3 +183,62 @@ def test_confbot_unanswered_groups_similar_wording(sample_db, capsys):
     assert main(["--db", sample_db.path, "unanswered", "--json"]) == 0
     groups = json.loads(capsys.readouterr().out)
     assert [g["times"] for g in groups] == [3, 1] and groups[0]["askers"] == 3
+
+
+async def test_a_second_answer_or_an_empty_one_changes_nothing(sample_db):
+    clock = Clock(vegas("2023-11-28T10:00"))
+    slack = await start(sample_db, clock)
+    slack.fake.members[HELP].add("U000ORG2")
+    try:
+        await slack.dm("is there a nap room?", user="U000ANN")
+        await slack.services.drain()
+        clock.now = vegas("2023-11-28T18:00")
+        await slack.services.digest.tick()
+        group_id = answer_buttons(digests(slack.fake)[0])[0][1]
+        status, body = await slack.view_submission(
+            "digest_answer_modal", group_id, {"answer": {"text": "   "}}, user=ORGANIZER
+        )
+        assert status == 200 and json.loads(body)["response_action"] == "errors"
+        await slack.view_submission(
+            "digest_answer_modal",
+            group_id,
+            {"answer": {"text": "Room 12, level 3."}},
+            user=ORGANIZER,
+        )
+        await slack.view_submission(
+            "digest_answer_modal", group_id, {"answer": {"text": "No."}}, user="U000ORG2"
+        )
+        await slack.services.drain()
+        (saved,) = sample_db.saved_answers()
+        assert saved["answer"] == "Room 12, level 3."  # the first answer stands
+        told = [c for c in slack.fake.of("chat.postMessage") if c.params["channel"] == "U000ORG2"]
+        assert "answered already, by <@U000ORG>" in told[0].params["text"]
+        await slack.action("digest_answer", group_id, user="U000ORG2", channel=HELP)
+        await slack.services.drain()
+        assert slack.fake.of("views.open") == []  # no empty form for an answered question
+        assert "answered already" in slack.fake.of("chat.postEphemeral")[-1].params["text"]
+    finally:
+        await slack.stop()
+
+
+async def test_questions_answered_in_the_help_channel_stay_out_of_the_digest(sample_db):
+    clock = Clock(vegas("2023-11-28T10:00"))
+    slack = await start(sample_db, clock)
+    try:
+        await slack.dm("is there a nursing room?", user="U000ANN")
+        await slack.dm("is there a nap room?", user="U000BEN")
+        await slack.services.drain()
+        await slack.action(
+            "ask_human", json.dumps({"q": "is there a nursing room?", "i": "unknown"}),
+            user="U000ANN", channel="D000ANN",
+        )  # fmt: skip
+        await slack.services.drain()
+        (post,) = [c for c in slack.fake.of("chat.postMessage") if c.params["channel"] == HELP]
+        await slack.message(HELP, ORGANIZER, "Level 2, room 210.", thread_ts=post.result["ts"])
+        await slack.services.drain()
+        clock.now = vegas("2023-11-28T18:00")
+        assert await slack.services.digest.tick() == "posted"
+        (only,) = answer_buttons(digests(slack.fake)[0])
+        assert "nap room" in only[0]
+    finally:
+        await slack.stop()

@@ -59,7 +59,7 @@ async def test_the_whole_loop_survives_restarts(sample_db):
         assert "did not know" in shown and "Language: English" in shown
         assert live_markup_not_ours(slack.fake) == []
         told = [c.params["text"] for c in slack.fake.of("chat.postEphemeral")]
-        assert "Their answer will come to you here" in told[-1]
+        assert "Their answer will come to you in a DM from me" in told[-1]
         help_ts = help_post.result["ts"]
     finally:
         await slack.stop()
@@ -221,5 +221,119 @@ async def test_asked_in_a_channel_the_post_links_there_and_a_note_follows_the_an
         assert "added" in posts(slack.fake, "D000ALICE")[-1].params["text"]
         assert len(slack.fake.of("chat.postEphemeral")) == 2  # the note came once
         assert len(slack.fake.of("reactions.add")) == 1 and len(slack.fake.of("chat.update")) == 1
+    finally:
+        await slack.stop()
+
+
+async def test_save_offers_each_reply_and_saves_the_one_pressed(sample_db):
+    slack = await start(sample_db)
+    try:
+        help_ts = (await ask_and_hand_over(slack, "is there a pharmacy nearby?")).result["ts"]
+        answer_ts, _ = await slack.message(
+            HELP, ORGANIZER, "Yes: CVS, Grand Canal Shoppes.", thread_ts=help_ts
+        )
+        await slack.services.drain()
+        await slack.message(HELP, ORGANIZER, "You're welcome, feel better!", thread_ts=help_ts)
+        await slack.services.drain()
+        later = posts(slack.fake, "D000ALICE")[-1].params["text"]
+        assert (
+            'An organizer (<@U000ORG>) added, on your question "is there a pharmacy nearby?"'
+            in later
+        )
+        (update,) = slack.fake.of("chat.update")  # the one offer, now quoting both replies
+        offered = [
+            (b["text"]["text"], b["accessory"]["value"])
+            for b in update.params["blocks"]
+            if b.get("accessory", {}).get("action_id") == "save_answer"
+        ]
+        assert [text for text, _ in offered] == [
+            "> Yes: CVS, Grand Canal Shoppes.",
+            "> You're welcome, feel better!",
+        ]
+        await slack.action("save_answer", offered[0][1], user=ORGANIZER, channel=HELP)
+        await slack.services.drain()
+        (saved,) = sample_db.saved_answers()
+        assert (
+            saved["answer"] == "Yes: CVS, Grand Canal Shoppes." and saved["source_ts"] == answer_ts
+        )
+        # deleting that reply in Slack takes the answer away
+        await slack.send_event(
+            {"type": "message", "subtype": "message_deleted", "channel": HELP, "hidden": True,
+             "deleted_ts": answer_ts, "ts": "1700009999.000001",
+             "previous_message": {"type": "message", "user": ORGANIZER, "ts": answer_ts}}
+        )  # fmt: skip
+        await slack.services.drain()
+        assert sample_db.saved_answers() == []
+    finally:
+        await slack.stop()
+
+
+async def test_human_after_several_questions_asks_which(sample_db):
+    slack = await start(sample_db)
+    try:
+        await slack.dm("where can I leave my bags after checkout?")
+        await slack.dm("that's not what I asked")
+        await slack.services.drain()
+        await slack.dm("human")
+        await slack.services.drain()
+        assert posts(slack.fake, HELP) == []  # nothing yet: which one?
+        asked = slack.fake.of("chat.postEphemeral")[-1].params
+        assert "Which question" in asked["text"]
+        choices = [e for b in asked["blocks"] if b["type"] == "actions" for e in b["elements"]]
+        assert [c["text"]["text"] for c in choices] == [
+            "that's not what I asked",
+            "where can I leave my bags after checkout?",
+        ]
+        await slack.action("ask_human", choices[1]["value"], channel="D000ALICE")
+        await slack.services.drain()
+        (post,) = posts(slack.fake, HELP)
+        assert "> where can I leave my bags after checkout?" in post.params["text"]
+    finally:
+        await slack.stop()
+
+
+async def test_human_by_mention_and_slash_command(sample_db):
+    slack = await start(sample_db)
+    try:
+        await slack.send_event(
+            {"type": "app_mention", "user": "U000BOB", "channel": "C000GENERAL", "ts": "1.1",
+             "text": "<@UBOT0001> human: is there a nursing room?"}
+        )  # fmt: skip
+        await slack.command("human: where can I print my boarding pass?", user="U000CAT")
+        await slack.services.drain()
+        shown = [c.params["text"] for c in posts(slack.fake, HELP)]
+        assert len(shown) == 2
+        assert any("> is there a nursing room?" in t and "UBOT0001" not in t for t in shown)
+        assert any("> where can I print my boarding pass?" in t for t in shown)
+    finally:
+        await slack.stop()
+
+
+async def test_a_reply_under_the_answer_handed_over_reaches_the_help_thread(sample_db):
+    slack = await start(sample_db)
+    try:
+        help_ts = (await ask_and_hand_over(slack, "is there a pharmacy nearby?")).result["ts"]
+        # the button was under the bot's answer (the harness's message 1700000000.000777)
+        await slack.message("D000ALICE", "U000ALICE", "it's urgent, my flight is at 3",
+                            thread_ts="1700000000.000777")  # fmt: skip
+        await slack.services.drain()
+        back = [c for c in posts(slack.fake, HELP) if c.params.get("thread_ts") == help_ts]
+        assert len(back) == 1 and "it's urgent, my flight is at 3" in back[0].params["text"]
+        assert len(posts(slack.fake, "D000ALICE")) == 1  # not answered as a new question
+    finally:
+        await slack.stop()
+
+
+async def test_a_long_reply_reaches_the_asker_whole(sample_db):
+    slack = await start(sample_db)
+    try:
+        help_ts = (await ask_and_hand_over(slack, "what should I do?")).result["ts"]
+        reply = "\n".join(f"Step {n}: " + "do the thing carefully. " * 8 for n in range(40))
+        await slack.message(HELP, ORGANIZER, reply, thread_ts=help_ts)
+        await slack.services.drain()
+        relayed = posts(slack.fake, "D000ALICE")[-1].params["blocks"]
+        shown = "\n".join(b["text"]["text"] for b in relayed if b["type"] == "section")
+        assert all(len(b["text"]["text"]) <= 3000 for b in relayed if b["type"] == "section")
+        assert "> Step 0: " in shown and "> Step 39: " in shown  # nothing lost
     finally:
         await slack.stop()

@@ -175,7 +175,7 @@ async def test_buttons_record_feedback_and_reach_a_human(slack, sample_db):
     assert help_post.params["channel"] == "CHELP0001" and "prayer room" in help_post.params["text"]
     assert "<@U000ALICE>" in help_post.params["text"]
     told = await slack.fake.wait_for("chat.postEphemeral", 2)
-    assert "Their answer will come to you here" in told[1].params["text"]
+    assert "Their answer will come to you in a DM from me" in told[1].params["text"]
 
 
 async def test_a_common_question_button_in_app_home_answers_in_the_dm(slack):

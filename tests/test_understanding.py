@@ -27,6 +27,14 @@ def test_slack_markup_and_emoji_are_stripped():
     assert text == "where is lunch today?"
 
 
+def test_slacks_escapes_read_as_typed():
+    # Slack sends what people type with &, < and > escaped; the words are what was typed
+    assert normalize("is there a Q&amp;A after the keynote? &lt;3") == (
+        "is there a q&a after the keynote? 3"
+    )
+    assert normalize("a &lt;b&gt; &amp;amp;") == "a b &amp;"  # once: an escaped escape stays
+
+
 @pytest.mark.parametrize(
     ("typed", "plain"),
     [

@@ -36,7 +36,11 @@ def button(text: str, action_id: str, value: str, style: str | None = None) -> d
 
 
 def feedback_value(question: str, intent: str) -> str:
-    return json.dumps({"q": question[:1500], "i": intent}, ensure_ascii=False)
+    """The question behind an answer's buttons (a button's value holds 2,000 characters: a
+    longer question goes cut, and says so)."""
+    if len(question) > 1500:
+        question = question[:1499] + "…"
+    return json.dumps({"q": question, "i": intent}, ensure_ascii=False)
 
 
 def answer_blocks(answer: Answer, question: str) -> list[dict]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from bot.lang import catalog
 from bot.slack.blocks import button
+from bot.slack.handoff import LEADING_MENTION, question_key, quoted_sections
 from bot.slack.markup import escape_user_text, plain_text, unescape
 from bot.unanswered import Group, group
 
@@ -92,7 +93,15 @@ class Digest:
         """On the event store's thread: the groups the bot still cannot answer (an answer saved
         since, or an event file loaded since, may answer some now), most asked first."""
         services = self.services
-        rows = services.store.unanswered_since(since)
+        answered = {
+            (h["user_id"], question_key(h["question"]))
+            for h in services.store.answered_handoffs(since)
+        }
+        rows = [
+            r
+            for r in services.store.unanswered_since(since)
+            if (r["user_id"], question_key(LEADING_MENTION.sub("", r["text"]))) not in answered
+        ]  # an organizer answered these in the help channel already
         out = []
         for g in group(rows):
             if not services.concierge.ask(g.example, now, record=False).confident:
@@ -131,6 +140,14 @@ class Digest:
             lines.append(line)
         return "\n".join(lines)[:3000], blocks
 
+    async def _answered_by(self, found: dict) -> str:
+        saved = await self.services.db.saved_answer(found["answer_id"])
+        who = f"<@{saved['saved_by']}>" if saved and saved["saved_by"] else "an organizer"
+        return (
+            f"{_quote(found['example'], 100)} was answered already, by {who} (answer "
+            f"#{found['answer_id']}); `confbot faq edit {found['answer_id']}` changes it."
+        )
+
     # -- answering -------------------------------------------------------------------------------
 
     async def open_answer(self, user: str, channel: str | None, group_id: str, trigger: str):
@@ -143,6 +160,9 @@ class Digest:
             return
         found = await services.db.digest_group(int(group_id)) if group_id.isdigit() else None
         if found is None:
+            return
+        if found["answer_id"] is not None:  # answered already: say by whom, open nothing
+            await services.post_private(channel, user, await self._answered_by(found))
             return
         view = {
             "type": "modal",
@@ -186,25 +206,22 @@ class Digest:
         if found is None or not answer or not await services.handoffs.is_organizer(user):
             return 0
         others = tuple(_readable(q) for q in found["questions"] if q != found["example"])
-        answer_id = await services.db.save_answer(
-            _readable(found["example"]),
-            answer,
-            language=found["language"],
-            questions=others,
-            source=("digest", str(found["id"])),
-            saved_by=user,
+        answer_id = await services.db.answer_digest_group(
+            found["id"], _readable(found["example"]), answer, questions=others, saved_by=user,
             now=services.clock(),
-        )
-        if not await services.db.answer_digest_group(found["id"], answer_id):
-            return 0  # answered before: the askers have it already
+        )  # fmt: skip
+        if answer_id is None:  # another organizer was first: theirs stands
+            await services.post(
+                user, await self._answered_by(await services.db.digest_group(found["id"]))
+            )
+            return 0
         cat = catalog(found["language"])
-        head = cat.t(
-            "relayed_from_digest", question=escape_user_text(_short(found["example"], 300))
-        )
-        body = "\n".join(f"> {line}" for line in escape_user_text(answer).splitlines())
-        text = f"{head}\n{body}"
+        head = cat.t("relayed_from_digest", question=_short(plain_text(found["example"]), 300))
+        shown = escape_user_text(answer)  # typed in a form: plain text, nothing live
+        text = f"{head}\n" + "\n".join(f"> {line}" for line in shown.splitlines())
         blocks = [
-            {"type": "section", "text": {"type": "mrkdwn", "text": text[:2900], "verbatim": True}}
+            {"type": "section", "text": {"type": "mrkdwn", "text": head, "verbatim": True}},
+            *quoted_sections(shown),
         ]
         sent = 0
         for asker in found["askers"]:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, utils
 
 from bot.lang import catalog, catalogs, detect
-from bot.slack.blocks import button
+from bot.slack.blocks import button, feedback_value
 from bot.slack.markup import escape_user_text, plain_text, unescape
 from bot.understanding.normalize import normalize
 
@@ -36,6 +36,12 @@ PHRASE_SIMILAR = 88  # rapidfuzz ratio: "talk to a persn" is "talk to a person"
 QUESTION_SHOWN = 300  # characters of the question quoted back to the asker
 ANSWER_SHOWN = 600  # characters of the bot's own answer shown to the organizers
 SAVE_ACTION = "save_answer"
+LEADING_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>[\s:,]*")  # "@confbot where is…"
+OFFERED_REPLIES = 5  # the latest organizer replies a thread's "Save as answer" offers
+REPLY_SHOWN = 500
+SECTION_TEXT = (
+    2900  # characters in one section (Slack allows 3,000)  # characters of each offered reply
+)
 
 
 def question_key(question: str) -> str:
@@ -65,9 +71,45 @@ def handoff_request(text: str) -> str | None:
     return None
 
 
+def _short(text: str, limit: int) -> str:
+    """On one line, cut with "…" when longer than ``limit``."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _short_label(question: str) -> str:
+    """A question on a button (plain text, 75 characters at most)."""
+    return _short(unescape(plain_text(question)), 75)
+
+
 def _quoted(text: str, limit: int) -> str:
     text = text if len(text) <= limit else text[: limit - 1] + "…"
     return "\n".join(f"> {line}" for line in text.splitlines() or [""])
+
+
+def _pieces(text: str, size: int) -> list[str]:
+    """``text`` in pieces of at most ``size`` characters, cut at line ends where it can."""
+    pieces, chunk = [], ""
+    for line in text.splitlines() or [""]:
+        while len(line) > size:  # one very long line: cut it
+            if chunk:
+                pieces.append(chunk)
+                chunk = ""
+            pieces.append(line[:size])
+            line = "> " + line[size:]
+        if chunk and len(chunk) + 1 + len(line) > size:
+            pieces.append(chunk)
+            chunk = ""
+        chunk = f"{chunk}\n{line}" if chunk else line
+    pieces.append(chunk)
+    return pieces
+
+
+def quoted_sections(text: str) -> list[dict]:
+    """A person's text quoted whole, in as many sections as it takes (a section holds 3,000
+    characters; a message, 50 blocks), nothing in it live."""
+    quoted = "\n".join(f"> {line}" for line in text.splitlines() or [""])
+    return [_section(piece, verbatim=True) for piece in _pieces(quoted, SECTION_TEXT)][:45]
 
 
 def _section(text: str, verbatim: bool = False) -> dict:
@@ -140,6 +182,7 @@ class Handoffs:
         per person (a flood of presses is one post). Tells the person either way, in their
         language."""
         services = self.services
+        question = LEADING_MENTION.sub("", question)  # asked by @mention: not the bot's name
         language = detect(normalize(question))
         cat = catalog(language)
         if not self.help_channel:
@@ -164,9 +207,11 @@ class Handoffs:
     ) -> bool:
         services = self.services
         origin = channel if channel and channel.startswith(("C", "G")) else ""
+        in_dm = channel and channel.startswith("D") and message_ts
         handoff_id = await services.db.create_handoff(
-            user, origin, question, language, self.help_channel, services.clock()
-        )
+            user, origin, question, language, self.help_channel, services.clock(),
+            asked=(channel, message_ts) if in_dm else ("", ""),
+        )  # fmt: skip
         text, blocks = await self._handoff_post(user, origin, question, language, message_ts)
         posted = await services.post(self.help_channel, text, blocks)
         if not posted or not isinstance(posted.get("ts"), str):
@@ -199,13 +244,13 @@ class Handoffs:
         local = now.astimezone(zone) if zone else None
         their_time = f"{local:%a %H:%M} ({zone.key})" if local else "not known"
         said = (
-            f"*The bot answered:* {escape_user_text(answered[:ANSWER_SHOWN])}"
+            f"*The bot answered:* {escape_user_text(_short(answered, ANSWER_SHOWN))}"
             if answered
             else "*The bot did not know.*"
         )
         blocks = [
             _section(head),
-            _section(_quoted(shown, 2800), verbatim=True),
+            *quoted_sections(shown),
             {"type": "context", "elements": [{"type": "mrkdwn", "text": said[:2900], "verbatim": True}]},
             _context(
                 f"Their time: {their_time} · Language: {catalog(language).name} · "
@@ -222,17 +267,37 @@ class Handoffs:
         link = (data or {}).get("permalink")
         return link if isinstance(link, str) and re.fullmatch(r"https://[^\s<>|]+", link) else None
 
-    async def on_request(self, user: str, channel: str, text: str, question: str) -> None:
-        """Someone typed "human" (or "human: <question>") in a DM: what the button does, for
-        the question they give or the one they asked last."""
-        language = detect(normalize(text))
-        if not question:
-            since = self.services.clock() - LAST_QUESTION_WINDOW
-            question = await self.services.db.last_question(user, since) or ""
-        if not question:
-            await self.services.post_private(channel, user, catalog(language).t("handoff_what"))
+    def remember(self, user: str, text: str) -> None:
+        """A person's question, for "human" typed after it (written with the other short
+        writes, not waited for)."""
+        if text.strip():
+            db = self.services.db
+            db.submit(db.store.remember_question, user, text[:2000], self.services.clock())
+
+    async def on_request(
+        self, user: str, channel: str | None, text: str, question: str, respond=None
+    ) -> None:
+        """Someone typed "human" (or "human: <question>"): what the button does, for the
+        question they give, or the one they asked last; after several, they pick which (the
+        last message may be "that's not what I asked", not the question)."""
+        cat = catalog(detect(normalize(text)))
+        if question:
+            await self.ask_human(user, channel, question, respond)
             return
-        await self.ask_human(user, channel, question)
+        since = self.services.clock() - LAST_QUESTION_WINDOW
+        recent = await self.services.db.recent_questions(user, since)
+        if not recent:
+            await self.services.post_private(channel, user, cat.t("handoff_what"), respond=respond)
+            return
+        if len(recent) == 1:
+            await self.ask_human(user, channel, recent[0], respond)
+            return
+        which = cat.t("handoff_which")
+        choices = [
+            button(_short_label(q), "ask_human", feedback_value(q, "handoff")) for q in recent
+        ]
+        blocks = [_section(which), {"type": "actions", "block_id": "handoff", "elements": choices}]
+        await self.services.post_private(channel, user, which, blocks, respond=respond)
 
     # -- relaying --------------------------------------------------------------------------------
 
@@ -281,9 +346,12 @@ class Handoffs:
 
     async def _to_help(self, row: dict, handoff: dict) -> bool:
         services = self.services
-        text = f":speech_balloon: <@{handoff['user_id']}> replied:\n{_quoted(plain_text(row['text']), 2800)}"
+        head = f":speech_balloon: <@{handoff['user_id']}> replied:"
+        body = plain_text(row["text"])
+        blocks = [_section(head), *quoted_sections(body)]
         posted = await services.post(
-            handoff["help_channel"], text, [_section(text, verbatim=True)], thread_ts=handoff["help_ts"]
+            handoff["help_channel"], f"{head}\n{_quoted(body, 3000)}", blocks,
+            thread_ts=handoff["help_ts"],
         )  # fmt: skip
         if not posted:
             return False
@@ -297,16 +365,13 @@ class Handoffs:
         cat = catalog(handoff["language"])
         first = handoff["answered_at"] is None
         who = f"<@{row['user_id']}>"
-        if first:
-            question = escape_user_text(unescape(plain_text(handoff["question"])))[:QUESTION_SHOWN]
-            head = cat.t("relayed_answer", who=who, question=question)
-        else:
-            head = cat.t("relayed_more", who=who)
-        body = _quoted(plain_text(row["text"]), 2800)
+        question = _short(plain_text(handoff["question"]), QUESTION_SHOWN)
+        head = cat.t("relayed_answer" if first else "relayed_more", who=who, question=question)
+        body = plain_text(row["text"])
         hint = cat.t("relayed_reply_hint")
-        blocks = [_section(head), _section(body, verbatim=True), _context(hint)]
+        blocks = [_section(head), *quoted_sections(body), _context(hint)]
         dm = await self._dm_channel(handoff["user_id"])
-        posted = await services.post(dm, f"{head}\n{body}", blocks)
+        posted = await services.post(dm, f"{head}\n{_quoted(body, 3000)}", blocks)
         if not posted:
             return False
         await services.db.finish_relay(
@@ -350,22 +415,30 @@ class Handoffs:
     # -- saving an answer ------------------------------------------------------------------------
 
     async def _offer_save(self, handoff: dict, row: dict) -> None:
-        """One "Save as answer" message per thread, pointing at the latest reply."""
+        """One "Save as answer" message per thread, kept up to date: each organizer's reply
+        quoted with a button of its own, so the one saved is the one that answers (not a
+        later "you're welcome")."""
         services = self.services
-        value = json.dumps({"c": row["channel"], "t": row["ts"]})
+        replies = await services.db.organizer_replies(handoff["id"], OFFERED_REPLIES)
         question = plain_text(handoff["question"])[:QUESTION_SHOWN]
         text = (
-            f"Save the latest reply as the answer to \u201c{question}\u201d? From then on I answer "
-            "this question, and others like it, myself."
+            f"*Save a reply as the answer* to \u201c{question}\u201d? From then on I answer this "
+            "question, and others like it, myself. Pick the reply that answers it:"
         )
-        blocks = [
-            _section(text, verbatim=True),
-            {
-                "type": "actions",
-                "block_id": "save_answer",
-                "elements": [button("Save as answer", SAVE_ACTION, value, style="primary")],
-            },
-        ]
+        blocks = [_section(text, verbatim=True)]
+        for reply in replies:
+            value = json.dumps({"c": reply["channel"], "t": reply["ts"]})
+            blocks.append(
+                {
+                    "type": "section",
+                    "text": {
+                        "type": "mrkdwn",
+                        "text": _quoted(plain_text(reply["text"]), REPLY_SHOWN),
+                        "verbatim": True,
+                    },
+                    "accessory": button("Save this one", SAVE_ACTION, value, style="primary"),
+                }
+            )
         fresh = await services.db.handoff(handoff["id"])
         if fresh and fresh["offer_ts"]:
             await services.attempt(
@@ -438,6 +511,14 @@ class Handoffs:
             await self.services.db.edit_saved_from_source(
                 channel, ts, unescape(plain_text(text)), self.services.clock()
             )
+
+    async def on_delete(self, event: dict) -> None:
+        """A help-thread reply was deleted: an answer saved from it goes too."""
+        ts = event.get("deleted_ts") or (event.get("previous_message") or {}).get("ts")
+        if isinstance(ts, str) and await self.services.db.delete_saved_from_source(
+            event["channel"], ts
+        ):
+            log.info("a saved answer went with its deleted Slack message")
 
     # -- what Slack did not take -----------------------------------------------------------------
 

@@ -10,7 +10,8 @@ from typing import Any
 from bot.models import Faq
 
 SAVED_PREFIX = "saved-"  # a saved answer's id among the FAQ entries
-RELAY_RETRY_AFTER = timedelta(minutes=2)  # a relay still pending this long is tried again
+RELAY_RETRY_AFTER = timedelta(minutes=2)
+RECENT_KEPT = 3  # a person's latest questions kept for "human"  # a relay still pending this long is tried again
 
 
 def _iso(moment: datetime) -> str:
@@ -39,14 +40,16 @@ class HandoffsStore:
         language: str,
         help_channel: str,
         now: datetime,
+        asked: tuple[str, str] = ("", ""),
     ) -> int:
         """A question on its way to the help channel (``origin``: the channel it was asked in,
-        '' for a DM or App Home). Its post's ts is set once the post went out."""
+        '' for a DM or App Home; ``asked``: the DM message its button was under, whose thread
+        then leads to the help thread too). Its post's ts is set once the post went out."""
         with self.transaction():
             cursor = self.db.execute(
                 "INSERT INTO handoffs (user_id, origin, question, language, help_channel, "
-                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [user_id, origin, question[:3000], language, help_channel, _iso(now)],
+                "created_at, asked_channel, asked_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [user_id, origin, question[:3000], language, help_channel, _iso(now), *asked],
             )
             return int(cursor.lastrowid)
 
@@ -68,10 +71,15 @@ class HandoffsStore:
         )
 
     def handoff_by_asker_thread(self, channel: str, thread_ts: str) -> dict[str, Any] | None:
-        """The hand-off whose relayed answer, in the asker's DM, starts this thread."""
+        """The hand-off whose relayed answer, or whose question's answer (the button was
+        under it), starts this thread in the asker's DM."""
         return self._select_one(
             "SELECT h.* FROM handoff_messages m JOIN handoffs h ON h.id = m.handoff_id "
             "WHERE m.relayed_channel = ? AND m.relayed_ts = ? AND m.direction = 'to_asker'",
+            [channel, thread_ts],
+        ) or self._select_one(
+            "SELECT * FROM handoffs WHERE asked_channel = ? AND asked_ts = ? "
+            "AND help_ts IS NOT NULL ORDER BY id DESC LIMIT 1",
             [channel, thread_ts],
         )
 
@@ -84,26 +92,43 @@ class HandoffsStore:
             )
             return cursor.rowcount == 1
 
+    def answered_handoffs(self, since: datetime) -> list[dict[str, Any]]:
+        """Hand-offs asked since ``since`` that an organizer has answered."""
+        return self._select(
+            "SELECT * FROM handoffs WHERE answered_at IS NOT NULL AND created_at >= ?",
+            [_iso(since)],
+        )
+
     def set_offer(self, handoff_id: int, ts: str) -> None:
         """Where the thread's "Save as answer" message is."""
         with self.transaction():
             self.db.execute("UPDATE handoffs SET offer_ts = ? WHERE id = ?", [ts, handoff_id])
 
     def remember_question(self, user_id: str, text: str, now: datetime) -> None:
-        """A person's latest question: typing "human" after it hands it to an organizer."""
+        """A person's question: typing "human" after it hands it (or one of the last few) to
+        an organizer. The latest ``RECENT_KEPT`` are kept."""
         with self.transaction():
             self.db.execute(
-                "INSERT INTO last_questions (user_id, text, at) VALUES (?, ?, ?) "
-                "ON CONFLICT (user_id) DO UPDATE SET text = excluded.text, at = excluded.at",
+                "DELETE FROM recent_questions WHERE user_id = ? AND text = ?", [user_id, text]
+            )
+            self.db.execute(
+                "INSERT INTO recent_questions (user_id, text, at) VALUES (?, ?, ?)",
                 [user_id, text[:2000], _iso(now)],
             )
+            self.db.execute(
+                "DELETE FROM recent_questions WHERE user_id = ? AND rowid NOT IN (SELECT rowid "
+                "FROM recent_questions WHERE user_id = ? ORDER BY at DESC, rowid DESC LIMIT ?)",
+                [user_id, user_id, RECENT_KEPT],
+            )
 
-    def last_question(self, user_id: str, since: datetime) -> str | None:
-        row = self.db.execute(
-            "SELECT text FROM last_questions WHERE user_id = ? AND at >= ?",
+    def recent_questions(self, user_id: str, since: datetime) -> list[str]:
+        """The person's questions asked since ``since``, the latest first."""
+        rows = self.db.execute(
+            "SELECT text FROM recent_questions WHERE user_id = ? AND at >= ? "
+            "ORDER BY at DESC, rowid DESC",
             [user_id, _iso(since)],
-        ).fetchone()
-        return row[0] if row else None
+        ).fetchall()
+        return [r[0] for r in rows]
 
     # -- relayed messages ------------------------------------------------------------------------
 
@@ -151,6 +176,15 @@ class HandoffsStore:
                     [_iso(now), row["channel"], row["ts"]],
                 )
         return rows
+
+    def organizer_replies(self, handoff_id: int, limit: int) -> list[dict[str, Any]]:
+        """The latest replies relayed to a hand-off's asker, oldest first."""
+        rows = self._select(
+            "SELECT * FROM handoff_messages WHERE handoff_id = ? AND direction = 'to_asker' "
+            "ORDER BY ts DESC LIMIT ?",
+            [handoff_id, limit],
+        )
+        return rows[::-1]
 
     def edit_relayed(self, channel: str, ts: str, text: str) -> bool:
         """An organizer edited a reply: keep the new text. False when it was never relayed."""
@@ -280,6 +314,17 @@ class HandoffsStore:
                 self._bump_answers()
             return cursor.rowcount > 0
 
+    def delete_saved_from_source(self, channel: str, ts: str) -> int:
+        """The Slack message an answer was saved from was deleted: so is the answer."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "DELETE FROM saved_answers WHERE source_channel = ? AND source_ts = ?",
+                [channel, ts],
+            )
+            if cursor.rowcount:
+                self._bump_answers()
+            return cursor.rowcount
+
     def delete_saved_answer(self, answer_id: int) -> bool:
         with self.transaction():
             cursor = self.db.execute("DELETE FROM saved_answers WHERE id = ?", [answer_id])
@@ -381,11 +426,32 @@ class HandoffsStore:
             row["askers"] = json.loads(row["askers"])
         return row
 
-    def answer_digest_group(self, group_id: int, answer_id: int) -> bool:
-        """True the first time: the askers are told once."""
+    def answer_digest_group(
+        self,
+        group_id: int,
+        question: str,
+        answer: str,
+        *,
+        questions: tuple[str, ...],
+        saved_by: str,
+        now: datetime,
+    ) -> int | None:
+        """Save the answer to a digest's question and mark it answered, in one transaction:
+        the first answer stands (None for any after it, and their askers are not told twice)."""
         with self.transaction():
-            cursor = self.db.execute(
-                "UPDATE digest_groups SET answer_id = ? WHERE id = ? AND answer_id IS NULL",
-                [answer_id, group_id],
+            found = self.digest_group(group_id)
+            if found is None or found["answer_id"] is not None:
+                return None
+            answer_id = self.save_answer(
+                question,
+                answer,
+                language=found["language"],
+                questions=questions,
+                source=("digest", str(group_id)),
+                saved_by=saved_by,
+                now=now,
             )
-            return cursor.rowcount == 1
+            self.db.execute(
+                "UPDATE digest_groups SET answer_id = ? WHERE id = ?", [answer_id, group_id]
+            )
+            return answer_id

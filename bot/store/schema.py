@@ -224,14 +224,16 @@ MIGRATIONS: list[str] = [
     # source message is the key: a retried event relays nothing twice); organizers' replies
     # saved as answers live in their own table (a load of the event never touches them);
     # the daily digest of unanswered questions, one row per day and one per group in it; each
-    # person's latest question (typing "human" hands that one over).
+    # person's latest questions (typing "human" hands one of them over).
     """
     CREATE TABLE handoffs (
         id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, origin TEXT NOT NULL DEFAULT '',
         question TEXT NOT NULL, language TEXT NOT NULL DEFAULT 'en',
         help_channel TEXT NOT NULL, help_ts TEXT, offer_ts TEXT, answered_at TEXT,
-        created_at TEXT NOT NULL
+        created_at TEXT NOT NULL, asked_channel TEXT NOT NULL DEFAULT '',
+        asked_ts TEXT NOT NULL DEFAULT ''
     );
+    CREATE INDEX handoffs_asked ON handoffs(asked_channel, asked_ts);
     CREATE UNIQUE INDEX handoffs_help_thread ON handoffs(help_channel, help_ts)
         WHERE help_ts IS NOT NULL;
     CREATE TABLE handoff_messages (
@@ -256,7 +258,8 @@ MIGRATIONS: list[str] = [
         day TEXT PRIMARY KEY, since TEXT NOT NULL, status TEXT NOT NULL, at TEXT NOT NULL,
         channel TEXT NOT NULL DEFAULT '', ts TEXT
     );
-    CREATE TABLE last_questions (user_id TEXT PRIMARY KEY, text TEXT NOT NULL, at TEXT NOT NULL);
+    CREATE TABLE recent_questions (user_id TEXT NOT NULL, text TEXT NOT NULL, at TEXT NOT NULL);
+    CREATE INDEX recent_questions_user ON recent_questions(user_id, at);
     CREATE TABLE digest_groups (
         id INTEGER PRIMARY KEY, day TEXT NOT NULL, example TEXT NOT NULL,
         questions TEXT NOT NULL DEFAULT '[]', askers TEXT NOT NULL DEFAULT '[]',

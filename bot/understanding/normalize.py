@@ -1,7 +1,7 @@
 """Stage 1: raw Slack text -> plain lower-case text, the same way for questions and names.
 
 Slack markup (mentions, channel links, <url|label> links), emoji codes, formatting marks and
-control characters go; contractions are spelled out ("what's on" -> "what is on"), and
+control characters go, and Slack's escapes (&amp; &lt; &gt;) are read as the characters typed; contractions are spelled out ("what's on" -> "what is on"), and
 punctuation inside a word is dropped, so "re:Play", "Wi-Fi" and "T-shirt" read as "replay",
 "wifi" and "tshirt" whichever way they are written.
 """
@@ -48,6 +48,8 @@ def strip_markup(raw: str) -> str:
     text = _SLACK_USER.sub(" ", text)
     text = _SLACK_CHANNEL.sub(r" \1 ", text)
     text = _SLACK_LINK.sub(lambda m: f" {m.group(1) or ''} ", text)
+    # What Slack escapes in what people type ("Q&amp;A"): read as typed, once markup is gone
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     text = _EMOJI_CODE.sub(" ", text)
     if text.isascii():  # the common case, without a look at every character's category
         text = _ASCII_NOISE.sub(" ", text)

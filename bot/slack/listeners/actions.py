@@ -116,11 +116,14 @@ def register(app: AsyncApp, services: SlackServices) -> None:
 
     @app.view(MODAL)
     async def on_digest_modal(ack, body: dict, view: dict) -> None:
-        await ack()  # closes the modal
         user = _str((body.get("user") or {}).get("id"))
         group_id = _str(view.get("private_metadata"))[:20]
         value = (((view.get("state") or {}).get("values") or {}).get("answer") or {}).get("text")
         answer = _str((value or {}).get("value"))[:3000]
+        if not answer.strip():  # the modal stays open and says what is missing
+            await ack(response_action="errors", errors={"answer": "Write the answer first."})
+            return
+        await ack()  # closes the modal
         services.spawn(services.digest.answered(user, group_id, answer), "a digest answer")
 
     @app.action(re.compile(r"^credits_claim_\d+$"))

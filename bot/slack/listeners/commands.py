@@ -13,6 +13,7 @@ import re
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.slack.handoff import handoff_request
 from bot.slack.markup import escape_user_text
 from bot.slack.services import SORRY, SlackServices
 
@@ -131,6 +132,9 @@ async def run_command(
             )
             await services.post_private(channel, user, reply, respond=respond)
         return
+    if (asked := handoff_request(text)) is not None:  # "/conf human", "/conf human: …"
+        await services.handoffs.on_request(user, channel, text, asked, respond)
+        return
     if first == "admin":
         async with services.work:
             await admin(services, user, channel, text.strip()[len("admin") :].strip(), respond)
@@ -144,6 +148,7 @@ async def run_command(
         ]
     question = " ".join(words)
     zone = await services.zones.zone(user)  # outside the work slots
+    services.handoffs.remember(user, question)
     async with services.work:
         _, fallback, blocks = await services.answer(user, question, zone)
         if public and channel:

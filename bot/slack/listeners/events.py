@@ -12,14 +12,13 @@ import re
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.handoff import handoff_request
+from bot.slack.handoff import LEADING_MENTION, handoff_request
 from bot.slack.home import publish_home
 from bot.slack.services import SlackServices
 
 log = logging.getLogger(__name__)
 
 REMIND_ME = re.compile(r"^\s*(?:please\s+)?remind\s+me\s+(?:about|of|for|to)?\s*", re.I)
-LEADING_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>[\s:,]*")  # "@confbot where is…"
 IGNORED_SUBTYPES = {
     "message_changed",
     "message_deleted",
@@ -38,6 +37,10 @@ async def answer_mention(services: SlackServices, key: str | None, event: dict) 
     user, channel, text = event["user"], event["channel"], _text(event.get("text"))
     if not await services.welcome(key, user):
         return
+    asked = LEADING_MENTION.sub("", text)
+    if (question := handoff_request(asked)) is not None:  # "@confbot human"
+        await services.handoffs.on_request(user, channel, asked, question)
+        return
     zone = await services.zones.zone(user)  # outside the work slots: it may take a moment
     async with services.work:
         answer, fallback, blocks = await services.answer(user, text, zone)
@@ -48,12 +51,7 @@ async def answer_mention(services: SlackServices, key: str | None, event: dict) 
         thread = thread if isinstance(thread, str) else None
         if await services.post(channel, fallback, blocks, thread_ts=thread) is None:
             await services.post_private(channel, user, fallback, blocks)  # then a DM
-    remember(services, user, LEADING_MENTION.sub("", text))
-
-
-def remember(services: SlackServices, user: str, text: str) -> None:
-    """The person's latest question, for "human" typed after it (written with the others)."""
-    services.db.submit(services.db.store.remember_question, user, text[:2000], services.clock())
+    services.handoffs.remember(user, asked)
 
 
 async def answer_dm(services: SlackServices, key: str | None, event: dict) -> None:
@@ -79,7 +77,7 @@ async def answer_dm(services: SlackServices, key: str | None, event: dict) -> No
             await services.credits.claim(user, channel)
             return
         await post_dm(services, channel, user, fallback, blocks)
-    remember(services, user, text)
+    services.handoffs.remember(user, text)
 
 
 async def post_dm(
@@ -106,6 +104,11 @@ async def help_reply(services: SlackServices, key: str | None, event: dict) -> N
 async def help_edit(services: SlackServices, key: str | None, event: dict) -> None:
     if await services.welcome(key, ""):
         await services.handoffs.on_edit(event)
+
+
+async def help_delete(services: SlackServices, key: str | None, event: dict) -> None:
+    if await services.welcome(key, ""):
+        await services.handoffs.on_delete(event)
 
 
 def _in_help_channel(services: SlackServices, event: dict) -> bool:
@@ -148,6 +151,8 @@ def register(app: AsyncApp, services: SlackServices) -> None:
         if _in_help_channel(services, event):
             if event.get("subtype") == "message_changed":
                 services.spawn(help_edit(services, key, event), "an edit in the help channel")
+            elif event.get("subtype") == "message_deleted":
+                services.spawn(help_delete(services, key, event), "a deletion in the help channel")
             elif _help_thread_reply(event):
                 services.spawn(help_reply(services, key, event), "a reply in the help channel")
             return

@@ -92,6 +92,8 @@ async def test_the_whole_loop_survives_restarts(sample_db):
         await slack.services.drain()
         back = [c for c in posts(slack.fake, HELP) if "replied" in c.params["text"]]
         assert len(back) == 1 and back[0].params["thread_ts"] == help_ts
+        forwarded = slack.fake.of("reactions.add")[-1].params
+        assert forwarded["channel"] == "D000ALICE"  # the asker sees it went through
         assert "Is it open at 7 @here?" in back[0].params["text"]
         assert live_markup_not_ours(slack.fake) == []
     finally:

@@ -358,6 +358,12 @@ class Handoffs:
         await services.db.finish_relay(
             row["channel"], row["ts"], handoff["help_channel"], str(posted.get("ts", ""))
         )
+        await services.attempt(  # the asker sees it went through
+            "reactions.add (forwarded)",
+            services.client.reactions_add(
+                channel=row["channel"], timestamp=row["ts"], name="white_check_mark"
+            ),
+        )
         return True
 
     async def _to_asker(self, row: dict, handoff: dict) -> bool:

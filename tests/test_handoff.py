@@ -339,3 +339,39 @@ async def test_a_long_reply_reaches_the_asker_whole(sample_db):
         assert "> Step 0: " in shown and "> Step 39: " in shown  # nothing lost
     finally:
         await slack.stop()
+
+
+async def test_saving_an_answer_closes_the_same_question_handed_over_by_others(sample_db):
+    slack = await start(sample_db)
+    try:
+        for user, text in [
+            ("U000BOB", "is there a pharmacy in the Venetian?"),
+            ("U000CAT", "Is there a pharmacy in the venetian"),
+            ("U000DAN", "is there a nap room?"),
+        ]:
+            await slack.action(
+                "ask_human",
+                json.dumps({"q": text, "i": "unknown"}),
+                user=user,
+                channel=f"D{user[1:]}",
+            )
+            await slack.services.drain()
+        bob, cat, dan = posts(slack.fake, HELP)
+        await slack.message(HELP, ORGANIZER, "Yes: CVS, level 2.", thread_ts=bob.result["ts"])
+        await slack.services.drain()
+        (offer,) = [
+            c for c in posts(slack.fake, HELP) if c.params.get("thread_ts") == bob.result["ts"]
+        ]
+        await slack.action(
+            "save_answer", button_value(offer, "save_answer"), user=ORGANIZER, channel=HELP
+        )
+        await slack.services.drain()
+        told = [c.params["text"] for c in posts(slack.fake, "D000CAT")]
+        assert len(told) == 1 and "CVS, level 2." in told[0]
+        assert posts(slack.fake, "D000DAN") == []  # another question: not told
+        marked = {c.params["timestamp"] for c in slack.fake.of("reactions.add")}
+        assert marked == {bob.result["ts"], cat.result["ts"]}
+        note = [c for c in posts(slack.fake, HELP) if c.params.get("thread_ts") == cat.result["ts"]]
+        assert "saved answer #1" in note[0].params["text"]
+    finally:
+        await slack.stop()

@@ -31,7 +31,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MEMBERS_TTL = 300.0  # seconds the help channel's member list is trusted
-LAST_QUESTION_WINDOW = timedelta(minutes=30)  # "human" hands over the question asked within it
+LAST_QUESTION_WINDOW = timedelta(minutes=30)
+SAME_QUESTION_WINDOW = timedelta(
+    days=2
+)  # open hand-offs a saved answer may close  # "human" hands over the question asked within it
 PHRASE_SIMILAR = 88  # rapidfuzz ratio: "talk to a persn" is "talk to a person"
 QUESTION_SHOWN = 300  # characters of the question quoted back to the asker
 ANSWER_SHOWN = 600  # characters of the bot's own answer shown to the organizers
@@ -505,6 +508,44 @@ class Handoffs:
             )  # fmt: skip
         else:
             await services.post_private(channel, user, done, respond=respond)
+        await self._answer_the_same_question(answer_id, handoff["id"])
+
+    async def _answer_the_same_question(self, answer_id: int, handoff_id: int) -> int:
+        """Others who handed over the same question (their own posts, still open) get the
+        saved answer too, as the bot now gives it to them: each told in a DM, each post
+        marked answered. Returns how many were told."""
+        services = self.services
+        saved = await services.db.saved_answer(answer_id)
+        now = services.clock()
+        open_ones = [
+            h
+            for h in await services.db.open_handoffs(now - SAME_QUESTION_WINDOW)
+            if h["id"] != handoff_id
+        ]
+        if saved is None or not open_ones:
+            return 0
+
+        def answered_by_it(h: dict) -> bool:
+            answer = services.concierge.ask(h["question"], now, record=False)
+            return answer.confident and answer.intent == "faq" and answer.title == saved["question"]
+
+        told = 0
+        for h in open_ones:
+            if not await services.event_db.call(answered_by_it, h):
+                continue
+            cat = catalog(h["language"])
+            head = cat.t("relayed_from_digest", question=_short(plain_text(h["question"]), 300))
+            shown = escape_user_text(saved["answer"])
+            blocks = [_section(head, verbatim=True), *quoted_sections(shown)]
+            text = f"{head}\n{_quoted(shown, 3000)}"
+            if await services.post(await self._dm_channel(h["user_id"]), text, blocks) is None:
+                continue  # still open: the next save, or the digest, tries again
+            if await services.db.mark_answered(h["id"], now):
+                await self._mark_help_post(h)
+                note = f":floppy_disk: Answered with saved answer #{answer_id}; sent to <@{h['user_id']}>."
+                await services.post(h["help_channel"], note, thread_ts=h["help_ts"])
+            told += 1
+        return told
 
     async def on_edit(self, event: dict) -> None:
         """A help-thread reply was edited: what was saved from it follows."""

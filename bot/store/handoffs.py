@@ -92,6 +92,14 @@ class HandoffsStore:
             )
             return cursor.rowcount == 1
 
+    def open_handoffs(self, since: datetime) -> list[dict[str, Any]]:
+        """Hand-offs posted since ``since`` that nobody has answered yet."""
+        return self._select(
+            "SELECT * FROM handoffs WHERE answered_at IS NULL AND help_ts IS NOT NULL "
+            "AND created_at >= ? ORDER BY id",
+            [_iso(since)],
+        )
+
     def answered_handoffs(self, since: datetime) -> list[dict[str, Any]]:
         """Hand-offs asked since ``since`` that an organizer has answered."""
         return self._select(

@@ -375,3 +375,22 @@ async def test_saving_an_answer_closes_the_same_question_handed_over_by_others(s
         assert "saved answer #1" in note[0].params["text"]
     finally:
         await slack.stop()
+
+
+async def test_people_mentioned_in_a_reply_show_by_name_and_nothing_live(sample_db):
+    slack = await start(sample_db)
+    slack.fake.users["U000BOB"] = {
+        "tz": "Asia/Seoul",
+        "profile": {"display_name": "bob <!channel>"},
+    }
+    try:
+        help_ts = (await ask_and_hand_over(slack, "who can help with my badge?")).result["ts"]
+        await slack.message(HELP, ORGANIZER, "Ask <@U000BOB> at the badge desk, or <@U000NOBODY>.",
+                            thread_ts=help_ts)  # fmt: skip
+        await slack.services.drain()
+        text = posts(slack.fake, "D000ALICE")[-1].params["text"]
+        assert "Ask @bob &lt;!channel&gt; at the badge desk" in text
+        assert "<@U000BOB>" not in text and "<!channel>" not in text
+        assert live_markup_not_ours(slack.fake) == []
+    finally:
+        await slack.stop()

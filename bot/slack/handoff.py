@@ -10,6 +10,7 @@ live markup where the bot posts it (bot.slack.markup).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -39,6 +40,7 @@ PHRASE_SIMILAR = 88  # rapidfuzz ratio: "talk to a persn" is "talk to a person"
 QUESTION_SHOWN = 300  # characters of the question quoted back to the asker
 ANSWER_SHOWN = 600  # characters of the bot's own answer shown to the organizers
 SAVE_ACTION = "save_answer"
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)>")
 LEADING_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>[\s:,]*")  # "@confbot where is…"
 OFFERED_REPLIES = 5  # the latest organizer replies a thread's "Save as answer" offers
 REPLY_SHOWN = 500
@@ -135,6 +137,16 @@ class Handoffs:
     @property
     def help_channel(self) -> str | None:
         return self.services.settings.help_channel
+
+    async def readable(self, slack_text: str) -> str:
+        """``markup.plain_text`` with the names of the people mentioned (looked up with their
+        time zone, at most a second's wait)."""
+        mentioned = list(dict.fromkeys(_MENTION.findall(slack_text)))[:10]
+        if mentioned:
+            zones = self.services.zones
+            await asyncio.gather(*(zones.zone(u) for u in mentioned), return_exceptions=True)
+            return plain_text(slack_text, zones.names)
+        return plain_text(slack_text)
 
     # -- who may save answers --------------------------------------------------------------------
 
@@ -242,7 +254,7 @@ class Handoffs:
             return answer.text if answer.confident else ""
 
         answered = await services.event_db.call(bots_answer)
-        shown = plain_text(question)
+        shown = await self.readable(question)
         head = f":raising_hand: <@{user}> asked {where} and would like a person to answer:"
         local = now.astimezone(zone) if zone else None
         their_time = f"{local:%a %H:%M} ({zone.key})" if local else "not known"
@@ -350,7 +362,7 @@ class Handoffs:
     async def _to_help(self, row: dict, handoff: dict) -> bool:
         services = self.services
         head = f":speech_balloon: <@{handoff['user_id']}> replied:"
-        body = plain_text(row["text"])
+        body = await self.readable(row["text"])
         blocks = [_section(head), *quoted_sections(body)]
         posted = await services.post(
             handoff["help_channel"], f"{head}\n{_quoted(body, 3000)}", blocks,
@@ -376,7 +388,7 @@ class Handoffs:
         who = f"<@{row['user_id']}>"
         question = _short(plain_text(handoff["question"]), QUESTION_SHOWN)
         head = cat.t("relayed_answer" if first else "relayed_more", who=who, question=question)
-        body = plain_text(row["text"])
+        body = await self.readable(row["text"])
         hint = cat.t("relayed_reply_hint")
         blocks = [_section(head), *quoted_sections(body), _context(hint)]
         dm = await self._dm_channel(handoff["user_id"])
@@ -486,7 +498,7 @@ class Handoffs:
             return
         answer_id = await services.db.save_answer(
             unescape(plain_text(handoff["question"])),
-            unescape(plain_text(message["text"])),
+            unescape(await self.readable(message["text"])),
             language=handoff["language"],
             handoff_id=handoff["id"],
             source=source,

@@ -10,6 +10,7 @@ it through ``escape_user_text`` first. Importing this module has no side effects
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 __all__ = ["escape_user_text", "plain_text", "unescape"]
 
@@ -33,10 +34,11 @@ _MARKUP = re.compile(r"<([^<>]*)>")
 _LOOSE_AMPERSAND = re.compile(r"&(?!amp;|lt;|gt;)")
 
 
-def _readable(match: re.Match[str]) -> str:
+def _readable(match: re.Match[str], names: Mapping[str, str]) -> str:
     target, _, label = match.group(1).partition("|")
-    if target.startswith("@"):  # a person: by the name Slack sent, else the ID
-        return "@" + (label.lstrip("@") or target[1:])
+    if target.startswith("@"):  # a person: by the name Slack sent, or that we know, else the ID
+        known = names.get(target[1:])
+        return "@" + (label.lstrip("@") or (escape_user_text(known) if known else target[1:]))
     if target.startswith("#"):  # a channel
         return "#" + (label or target[1:])
     if target.startswith("!"):  # @here, @channel, a user group, a date's fallback text
@@ -46,11 +48,12 @@ def _readable(match: re.Match[str]) -> str:
     return target
 
 
-def plain_text(slack_text: str) -> str:
+def plain_text(slack_text: str, names: Mapping[str, str] | None = None) -> str:
     """A message as Slack delivered it (with its markup, and ``&``, ``<``, ``>`` escaped), as
     text that reads the same and has nothing live: mentions and channels as @name and
-    #name, @here as a word, a link as 'label (https://…)'. Ready to post (still escaped)."""
-    readable = _MARKUP.sub(_readable, slack_text)
+    #name (``names``: user ID -> name, for mentions Slack sent without one), @here as a word,
+    a link as 'label (https://…)'. Ready to post (still escaped)."""
+    readable = _MARKUP.sub(lambda m: _readable(m, names or {}), slack_text)
     readable = readable.replace("<", "&lt;").replace(">", "&gt;")
     return _LOOSE_AMPERSAND.sub("&amp;", readable)
 

@@ -1,4 +1,5 @@
-"""The askers' time zones (users.info), kept off the answer's critical path.
+"""The askers' time zones (users.info), kept off the answer's critical path; the names Slack
+shows for people come with the same lookup.
 
 The zone only decides which local time an answer mentions beside the event's, so a lookup
 never holds an answer up for long: one attempt with a short timeout, no retries and no
@@ -48,6 +49,7 @@ class Zones:
     def __init__(self, client: AsyncWebClient):
         self.client = client
         self._known: dict[str, tuple[float, ZoneInfo | None]] = {}
+        self.names: dict[str, str] = {}  # user -> the name Slack shows, from the same lookup
         self._pending: dict[str, asyncio.Task] = {}
         self._paused_until = 0.0
         self._throttle = Throttle(interval=60.0)
@@ -74,11 +76,10 @@ class Zones:
     async def _lookup(self, user: str) -> ZoneInfo | None:
         try:
             response = await self.client.users_info(user=user)
-            name = (
-                (response.data.get("user") or {}).get("tz")
-                if isinstance(response.data, dict)
-                else None
-            )
+            found = response.data.get("user") if isinstance(response.data, dict) else None
+            found = found if isinstance(found, dict) else {}
+            self._remember_name(user, found)
+            name = found.get("tz")
             zone = ZoneInfo(name) if isinstance(name, str) and name else None
         except (ZoneInfoNotFoundError, ValueError):
             zone = None  # a zone name we do not know: the event's zone will do
@@ -97,6 +98,13 @@ class Zones:
             return None
         self._known[user] = (time.monotonic() + KNOWN_TTL, zone)
         return zone
+
+    def _remember_name(self, user: str, found: dict) -> None:
+        profile = found.get("profile") if isinstance(found.get("profile"), dict) else {}
+        for name in (profile.get("display_name"), profile.get("real_name"), found.get("name")):
+            if isinstance(name, str) and name.strip():
+                self.names[user] = name.strip()[:80]
+                return
 
     async def close(self) -> None:
         for task in list(self._pending.values()):

@@ -346,7 +346,8 @@ class Handoffs:
             "handoff_id": handoff["id"],
             "direction": direction,
             "user_id": event["user"],
-            "text": text or "(a message with no text: see the thread)",
+            "text": text
+            or "(a message with no text, such as a file or an image, which I cannot pass on)",
         }
         # the machine's clock, not the event's: it says when to try a stuck relay again
         first = await self.services.db.begin_relay(**row, now=datetime.now(UTC))

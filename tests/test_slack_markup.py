@@ -7,6 +7,7 @@ import asyncio
 import itertools
 import json
 import re
+from datetime import time
 
 import pytest
 from hypothesis import HealthCheck, given, seed, settings
@@ -79,7 +80,9 @@ def live_markup_not_ours(fake: FakeSlack) -> list[str]:
 @pytest.fixture
 def sync_slack(sample_db):
     loop = asyncio.new_event_loop()
-    harness = loop.run_until_complete(Harness(sample_db, fixed_clock(NOW), FakeSlack()).start())
+    # the digest is due at once (9:00, the clock says 10:00): it shows what people asked
+    harness = Harness(sample_db, fixed_clock(NOW), FakeSlack(), digest_time=time(9, 0))
+    harness = loop.run_until_complete(harness.start())
     yield loop, harness
     loop.run_until_complete(harness.stop())
     loop.close()
@@ -126,6 +129,10 @@ def test_nothing_the_bot_posts_carries_live_markup_a_user_wrote(sync_slack, text
             ]
             await slack.message(f"D{user[1:]}", user, text, thread_ts=relayed[-1].result["ts"])
             await slack.services.drain(timeout=20)
+        await slack.dm(text, user=f"{user}2")  # someone nobody answered: in the digest
+        await slack.services.drain(timeout=20)
+        slack.store.db.execute("DELETE FROM digests")  # each example its own day's digest
+        await slack.services.digest.tick()
 
     loop.run_until_complete(every_surface())
     assert slack.fake.of("chat.postMessage"), "nothing was posted: the check would be empty"
@@ -149,6 +156,7 @@ def test_the_relay_loop_is_exercised_by_the_property_test(sync_slack):
         c.params["channel"].startswith("D") and "answered your question" in c.params["text"]
         for c in posted
     )  # the organizer's reply, in the asker's DM
+    assert any("could not answer" in c.params["text"] for c in posted)  # and the digest
 
 
 @pytest.fixture

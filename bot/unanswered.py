@@ -9,13 +9,19 @@ it is close enough to, in order of first appearance.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz, utils
+from wordfreq import zipf_frequency
+
+from bot.lang import detect
 
 SIMILAR = 82  # token_set_ratio at or above this: the same question in other words
+RARE_ZIPF = 1.5  # wordfreq's scale: below this a word is (almost) never written
+_WORD = re.compile(r"[^\W\d_]+")
 MIN_LENGTH_FOR_FUZZY = 6  # shorter texts group only when identical ("wifi?" vs "wine?")
 
 
@@ -53,9 +59,12 @@ class Group:
         user = row.get("user_id") or ""
         if user and user not in self.askers:
             self.askers.append(user)
-        # most asked first, then the shortest ("is there a prayer room" before "… at the
-        # venetian?"): the first is the example
-        ranked = sorted(self._wordings.items(), key=lambda kv: (-kv[1], len(kv[0])))
+        # most asked first, then the one with fewest words no dictionary knows (typos), then
+        # the shortest ("is there a prayer room" before "… at the venetian?"): the first is
+        # the example, what organizers read and the askers are quoted
+        ranked = sorted(
+            self._wordings.items(), key=lambda kv: (-kv[1], _odd_words(kv[0]), len(kv[0]))
+        )
         self.questions = [w for w, _ in ranked]
         self.example = self.questions[0]
 
@@ -69,6 +78,12 @@ class Group:
             "intent": self.intent,
             "language": self.language,
         }
+
+
+def _odd_words(text: str) -> int:
+    """Words of ``text`` that wordfreq has (almost) never seen in its language: typos, mostly."""
+    language = detect(text)
+    return sum(1 for w in _WORD.findall(text.casefold()) if zipf_frequency(w, language) < RARE_ZIPF)
 
 
 def _similar(a: str, b: str) -> bool:

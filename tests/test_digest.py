@@ -242,3 +242,23 @@ async def test_questions_answered_in_the_help_channel_stay_out_of_the_digest(sam
         assert "nap room" in only[0]
     finally:
         await slack.stop()
+
+
+def test_a_group_is_shown_by_its_most_asked_wording_without_typos():
+    from bot.unanswered import group
+
+    def row(text, user):
+        return {
+            "text": text,
+            "normalized": text.lower(),
+            "asked_at": "2023-11-28T10:00",
+            "user_id": user,
+        }
+
+    rows = [row("is there a place to store my lugage after check out", "U1"),
+            row("is there a place to store my luggage after check out", "U2")]  # fmt: skip
+    (g,) = group(rows)
+    assert g.example == "is there a place to store my luggage after check out"
+    assert g.times == 2 and g.askers == ["U1", "U2"]
+    (g,) = group([rows[0], rows[0], rows[1]])  # asked more often wins over spelling
+    assert g.example.endswith("lugage after check out")

@@ -218,16 +218,23 @@ def route_answer(
     return Answer("\n".join(lines), intent="transport", title=f"{a} → {b}")
 
 
-def _connecting(ctx: Context, day: date, stops: list[str], kinds: list[str]) -> Transport | None:
-    """A service that stops at both ends: that day's if one runs, else the nearest day it
-    runs, later days first."""
+def nearest_runs(ctx: Context, day: date, stops: list[str], kinds: list[str]) -> list[Transport]:
+    """Each service that stops at all of ``stops``, by its run nearest to ``day`` (that day's,
+    else a later day's, else an earlier one's), the nearest first."""
     runs = [t for t in ctx.data.transport if all(s in t.stops for s in stops)]
     runs = [t for t in runs if t.kind not in {"taxi", "rideshare"} or kinds]
     if kinds and any(t.kind in kinds for t in runs):
         runs = [t for t in runs if t.kind in kinds]
-    if not runs:
-        return None
-    return min(runs, key=lambda t: (t.day < day, abs((t.day - day).days), t.first_run))
+    best: dict[str, Transport] = {}
+    for t in sorted(runs, key=lambda t: (t.day < day, abs((t.day - day).days), t.first_run)):
+        best.setdefault(t.service, t)
+    return list(best.values())
+
+
+def _connecting(ctx: Context, day: date, stops: list[str], kinds: list[str]) -> Transport | None:
+    """A service that stops at both ends, on its nearest day."""
+    runs = nearest_runs(ctx, day, stops, kinds)
+    return runs[0] if runs else None
 
 
 def _by_service(ctx: Context, s: Transport, a: str, b: str, day: date, moment: datetime) -> Answer:
@@ -334,12 +341,18 @@ def getting_to(
             where = ctx.text(runs[0], "where")
             if where:
                 lines.append(ctx.t("service_board", where=where))
-    for s in (wanted or serving)[:2]:
-        lines.append(_departures(ctx, s, day, moment))
+    shown = (wanted or serving)[:2]
+    if not shown and not kinds:  # nothing stops there today: the nearest day something does
+        shown = nearest_runs(ctx, day, [destination], [])[:2]
+    for s in shown:
+        lines.append(_departures(ctx, s, s.day, moment))
+        origins = [ctx.venue_name(v) for v in s.stops if v != destination]
+        if origins:
+            lines.append(ctx.t("service_from", stops=ctx.join(origins)))
         where, note = ctx.text(s, "where"), ctx.text(s, "notes")
         if where:
             lines.append(ctx.t("service_board", where=where))
-        if note and kinds:
+        if note and (kinds or s.day != day):
             lines.append(note)
     for r in ctx.data.routes:
         if destination in (r.origin, r.destination):
@@ -348,6 +361,8 @@ def getting_to(
             line = ctx.t("from_other", other=other, mode=ctx.t(f"label_{r.mode}"), minutes=minutes)
             note = ctx.text(r, "notes")
             lines.append(f"{line} {note}".strip())
+    if len(lines) == 1:  # the name alone: the event says nothing of how to get there
+        return Answer(ctx.t("no_way_to", venue=name), intent="transport", confident=False)
     return Answer("\n".join(lines[:8]), intent="transport", title=name)
 
 

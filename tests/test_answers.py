@@ -4,6 +4,7 @@ what is not, showing the sentence that answers, and the rules that keep neighbou
 import json
 import subprocess
 import sys
+from datetime import datetime
 
 import pytest
 
@@ -90,3 +91,18 @@ def test_ask_json_keeps_its_shape(sample_db, text):
     assert set(answer) == {"text", "intent", "confident", "suggestions"}
     korean = any("\uac00" <= c <= "\ud7a3" for c in answer["text"])
     assert korean == any("\uac00" <= c <= "\ud7a3" for c in text)
+
+
+def test_a_transport_word_in_an_items_own_name_asks_for_no_way_there(tmp_path):
+    from pathlib import Path
+
+    from tests.question_sets import QuestionSet
+
+    qset = QuestionSet.read(Path(__file__).parent / "data" / "amsterdam2027.questions.toml")
+    concierge = qset.concierge(tmp_path / "a.db")
+    now = datetime.fromisoformat(qset.default_now).replace(tzinfo=concierge.store.event().zone)
+    when = concierge.ask("when is the canal boat tour?", now, record=False)
+    assert "4:00 PM" in when.text and "shuttle" not in when.text.lower()
+    how = concierge.ask("how do I get to the canal boat tour?", now, record=False)
+    assert "Hotel shuttle" in how.text
+    concierge.store.close()

@@ -1121,7 +1121,11 @@ def _render_item(
 ) -> Callable[[], Answer]:
     def render() -> Answer:
         answer = items.answer(ctx, group, q.when, asks_open=asks_open, venues=places)
-        if any(CONCEPTS[h.name][0] == "transport" for h in q.concepts):
+        # "how do I get there" adds the way; "the canal boat tour" names a boat, asks none
+        own_names = normalize(" ".join(n for i in group for n in (i.title, *i.aliases)))
+        if any(
+            CONCEPTS[h.name][0] == "transport" and h.phrase not in own_names for h in q.concepts
+        ):
             extra = schedule.getting_there(ctx, group)
             if extra:
                 answer.text += "\n" + extra

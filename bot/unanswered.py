@@ -81,9 +81,12 @@ class Group:
 
 
 def _odd_words(text: str) -> int:
-    """Words of ``text`` that wordfreq has (almost) never seen in its language: typos, mostly."""
-    language = detect(text)
-    return sum(1 for w in _WORD.findall(text.casefold()) if zipf_frequency(w, language) < RARE_ZIPF)
+    """Words of ``text`` that wordfreq has (almost) never seen: typos, mostly. English only:
+    wordfreq reads Korean (and Japanese, Chinese) through tokenizers it does not install
+    (MeCab), and a Korean word with its particles is rare as written anyway."""
+    if detect(text) != "en":
+        return 0
+    return sum(1 for w in _WORD.findall(text.casefold()) if zipf_frequency(w, "en") < RARE_ZIPF)
 
 
 def _similar(a: str, b: str) -> bool:

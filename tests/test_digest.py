@@ -262,3 +262,5 @@ def test_a_group_is_shown_by_its_most_asked_wording_without_typos():
     assert g.times == 2 and g.askers == ["U1", "U2"]
     (g,) = group([rows[0], rows[0], rows[1]])  # asked more often wins over spelling
     assert g.example.endswith("lugage after check out")
+    korean = group([row("짐 보관할 곳이 있나요?", "U3"), row("짐 보관할 곳 있나요", "U4")])
+    assert [g.times for g in korean] == [2]  # Korean groups too (no tokenizer needed)

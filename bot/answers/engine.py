@@ -772,7 +772,9 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                         )
                     )
         elif topic == "schedule":
-            chosen = _named_by_concepts(q, data, groups, words, kinds)
+            # "talks" is the word for the kind: a few titles holding it do not narrow it
+            names_kind = all(h.name in lexicon.kind_words for h, _ in hits)
+            chosen = _named_by_concepts(q, data, groups, words, kinds, names_kind)
             out.append(
                 Candidate(
                     "schedule",
@@ -1074,10 +1076,24 @@ def _read_evidence(texts: tuple[list[str], list[str]], words: list[str] = ()) ->
 
 
 def _named_by_concepts(
-    q: Question, data: EventData, groups: dict, words: frozenset[int], kinds: list[str]
+    q: Question,
+    data: EventData,
+    groups: dict,
+    words: frozenset[int],
+    kinds: list[str],
+    names_kind: bool = False,
 ):
     """Items a concept's words name ("bingo", "expo", "yoga"), whatever their kind; else
-    every item of the concept's kinds."""
+    every item of the concept's kinds. A word that names the kind itself ("talks") names an
+    item only by its whole name ("lightning talks")."""
+    if names_kind:  # the items named whole ("lightning talks"), else the kind ("talks")
+        whole = [
+            i
+            for m in q.mentions
+            if m.ref.kind == "item" and m.words & words and (m.exact or m.complete)
+            for i in groups.get(m.ref.key, [])
+        ]
+        return whole or [i for i in data.schedule if i.kind in kinds]
     named = [
         i
         for m in q.mentions

@@ -111,8 +111,8 @@ class Understanding:
         zone, zone_words = None, frozenset()
         if any(h.name == "timezone" for h in concepts) or _asks_zone(strip_markup(raw), text):
             found = find_zone(text)
-            if found:
-                zone = found[0]
+            if found:  # a zone named; "" is the asker's own ("in my time zone")
+                zone = found[0] or None
                 zone_words = frozenset(
                     i for i, w in enumerate(words) if w.typed in found[1].split()
                 )

@@ -27,6 +27,11 @@ def test_slack_markup_and_emoji_are_stripped():
     assert text == "where is lunch today?"
 
 
+def test_texting_jamo_is_no_word():
+    assert normalize("지갑 잃어버렸어요 ㅠㅠ") == "지갑 잃어버렸어요"
+    assert normalize("ㅋㅋ 점심 어디") == "점심 어디"
+
+
 def test_slacks_escapes_read_as_typed():
     # Slack sends what people type with &, < and > escaped; the words are what was typed
     assert normalize("is there a Q&amp;A after the keynote? &lt;3") == (

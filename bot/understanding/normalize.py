@@ -17,6 +17,8 @@ _SLACK_USER = re.compile(r"<[@!][^>]*>")
 _SLACK_CHANNEL = re.compile(r"<#[A-Z0-9]+\|?([^>]*)>")
 _SLACK_LINK = re.compile(r"<(?:https?|mailto):[^|>]*\|([^>]*)>|<(?:https?|mailto):[^>]*>")
 _EMOJI_CODE = re.compile(r":[a-z0-9_+\-]+:")
+# Bare Hangul letters outside syllables: texting's ㅠㅠ ㅋㅋ ㅎㅎ (tears, laughter), no words
+_BARE_JAMO = re.compile(r"[\u1100-\u11ff\u3131-\u318e]+")
 _FORMATTING = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)")
 # ASCII control characters and symbols (Unicode categories C and S) but $ % + # @ &.
 _ASCII_NOISE = re.compile(r"[\x00-\x1f\x7f<=>^|~]")
@@ -51,6 +53,7 @@ def strip_markup(raw: str) -> str:
     # What Slack escapes in what people type ("Q&amp;A"): read as typed, once markup is gone
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     text = _EMOJI_CODE.sub(" ", text)
+    text = _BARE_JAMO.sub(" ", text)
     if text.isascii():  # the common case, without a look at every character's category
         text = _ASCII_NOISE.sub(" ", text)
     else:

@@ -106,3 +106,53 @@ def test_a_transport_word_in_an_items_own_name_asks_for_no_way_there(tmp_path):
     how = concierge.ask("how do I get to the canal boat tour?", now, record=False)
     assert "Hotel shuttle" in how.text
     concierge.store.close()
+
+
+def test_an_faq_answer_to_a_question_naming_one_item_shows_that_item_too(tmp_path, fresh_db):
+    from bot.answers import Concierge
+    from bot.importers import load_file
+
+    event = tmp_path / "e.toml"
+    event.write_text(
+        """
+[event]
+name = "Tiny Conf"
+tz = "America/New_York"
+first_day = 2027-06-08
+last_day = 2027-06-09
+
+[[venues]]
+id = "cc"
+name = "Convention Center"
+
+[[schedule]]
+kind = "sessions"
+title = "Tutorial: Django from zero"
+venue = "cc"
+where = "Room 301"
+start = 2027-06-08T09:00:00
+end = 2027-06-08T12:00:00
+
+[[schedule]]
+kind = "sessions"
+title = "Tutorial: Pandas in practice"
+venue = "cc"
+where = "Room 302"
+start = 2027-06-08T13:30:00
+end = 2027-06-08T16:30:00
+
+[[faq]]
+question = "How do I sign up for tutorials?"
+answer = "Sign up on the app's Tutorials page by June 7."
+keywords = ["tutorial", "sign up"]
+""",
+        encoding="utf-8",
+    )
+    load_file(fresh_db, event)
+    concierge = Concierge(fresh_db)
+    now = datetime.fromisoformat("2027-06-07T09:00-04:00")
+    one = concierge.ask("how do i sign up for the django tutorial", now, record=False)
+    assert one.confident and "Tutorials page" in one.text and "Room 301" in one.text
+    assert "Room 302" not in one.text
+    general = concierge.ask("how do I sign up for tutorials", now, record=False)
+    assert "Tutorials page" in general.text and "Room 30" not in general.text

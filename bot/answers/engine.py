@@ -242,6 +242,8 @@ class Concierge:
                 answer.confident = False
                 return answer
             if not missing:
+                if best.topic == "faq":
+                    _add_named_items(q, ctx, state, answer)
                 return answer
             words = _phrases(q, missing)
             unknown = [w for w in words if any(x in q.unknown for x in w.split())]
@@ -265,6 +267,24 @@ class Concierge:
             text += f"\n{ctx.t('maybe_these')} " + " · ".join(f"_{s}_" for s in leads)
         topic = next((CONCEPTS[h.name][0] for h in q.concepts), "unknown")
         return Answer(text, intent=topic, confident=False, suggestions=leads, language=q.language)
+
+
+def _add_named_items(q: Question, ctx: Context, state: _State, answer: Answer) -> None:
+    """An FAQ answer to a question that also names one thing on the schedule by its name
+    ("how do I sign up for the Django tutorial"): the thing too, when and where, below the
+    general answer that does not say it."""
+    groups = state.understanding.index.groups
+    named = [
+        m
+        for m in q.mentions
+        if m.ref.kind == "item" and (m.exact or m.complete or m.distinctive) and m.ref.key in groups
+    ]
+    keys = [m.ref.key for m in sorted(named, key=lambda m: -m.coverage)]
+    for key in list(dict.fromkeys(keys))[:1]:
+        group = groups[key]
+        if ctx.name(group[0]) in answer.text:
+            continue
+        answer.text += "\n" + items.answer(ctx, group, q.when).text
 
 
 def _phrases(q: Question, indices: list[int]) -> list[str]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from bot.lang import catalog
 from bot.slack.blocks import button
-from bot.slack.handoff import LEADING_MENTION, question_key, quoted_sections
+from bot.slack.handoff import LEADING_MENTION, one_line, question_key, quoted_sections
 from bot.slack.markup import escape_user_text, plain_text, unescape
 from bot.unanswered import Group, group
 
@@ -31,14 +31,9 @@ ANSWER_ACTION = "digest_answer"
 MODAL = "digest_answer_modal"
 
 
-def _short(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _quote(text: str, limit: int = 200) -> str:
     """A question as Slack showed it to its asker, nothing in it live."""
-    return "\u201c" + _short(plain_text(text), limit) + "\u201d"
+    return "\u201c" + one_line(plain_text(text), limit) + "\u201d"
 
 
 def _readable(text: str) -> str:
@@ -216,7 +211,7 @@ class Digest:
             )
             return 0
         cat = catalog(found["language"])
-        head = cat.t("relayed_from_digest", question=_short(plain_text(found["example"]), 300))
+        head = cat.t("relayed_from_digest", question=one_line(plain_text(found["example"]), 300))
         shown = escape_user_text(answer)  # typed in a form: plain text, nothing live
         text = f"{head}\n" + "\n".join(f"> {line}" for line in shown.splitlines())
         blocks = [

@@ -76,7 +76,7 @@ def handoff_request(text: str) -> str | None:
     return None
 
 
-def _short(text: str, limit: int) -> str:
+def one_line(text: str, limit: int) -> str:
     """On one line, cut with "…" when longer than ``limit``."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -84,7 +84,7 @@ def _short(text: str, limit: int) -> str:
 
 def _short_label(question: str) -> str:
     """A question on a button (plain text, 75 characters at most)."""
-    return _short(unescape(plain_text(question)), 75)
+    return one_line(unescape(plain_text(question)), 75)
 
 
 def _quoted(text: str, limit: int) -> str:
@@ -259,7 +259,7 @@ class Handoffs:
         local = now.astimezone(zone) if zone else None
         their_time = f"{local:%a %H:%M} ({zone.key})" if local else "not known"
         said = (
-            f"*The bot answered:* {escape_user_text(_short(answered, ANSWER_SHOWN))}"
+            f"*The bot answered:* {escape_user_text(one_line(answered, ANSWER_SHOWN))}"
             if answered
             else "*The bot did not know.*"
         )
@@ -387,7 +387,7 @@ class Handoffs:
         cat = catalog(handoff["language"])
         first = handoff["answered_at"] is None
         who = f"<@{row['user_id']}>"
-        question = _short(plain_text(handoff["question"]), QUESTION_SHOWN)
+        question = one_line(plain_text(handoff["question"]), QUESTION_SHOWN)
         head = cat.t("relayed_answer" if first else "relayed_more", who=who, question=question)
         body = await self.readable(row["text"])
         hint = cat.t("relayed_reply_hint")
@@ -547,7 +547,7 @@ class Handoffs:
             if not await services.event_db.call(answered_by_it, h):
                 continue
             cat = catalog(h["language"])
-            head = cat.t("relayed_from_digest", question=_short(plain_text(h["question"]), 300))
+            head = cat.t("relayed_from_digest", question=one_line(plain_text(h["question"]), 300))
             shown = escape_user_text(saved["answer"])
             blocks = [_section(head, verbatim=True), *quoted_sections(shown)]
             text = f"{head}\n{_quoted(shown, 3000)}"

@@ -10,9 +10,12 @@ from zoneinfo import ZoneInfo
 
 from bot.answers import Answer, Concierge
 from bot.clock import Clock, fmt_day, fmt_time
+from bot.lang import catalog, detect
 from bot.models import Event
+from bot.slack.handoff import handoff_request
 from bot.store import StoreError
 from bot.terminal import render, wants_style
+from bot.understanding.normalize import normalize
 
 with contextlib.suppress(ImportError):  # arrow keys and history; not on every platform
     import readline  # noqa: F401
@@ -31,6 +34,11 @@ class Asker:
     def __call__(
         self, text: str, now: datetime, asker_zone: ZoneInfo | None, user_id: str
     ) -> Answer:
+        if handoff_request(text) is not None:  # "human": Slack's hand-off, nobody here
+            language = detect(normalize(text))
+            return Answer(
+                catalog(language).t("handoff_console"), "handoff", False, language=language
+            )
         if self.recording:
             try:
                 return self.concierge.ask(text, now, asker_zone=asker_zone, user_id=user_id)

@@ -185,3 +185,16 @@ def test_backup_and_stats(tmp_path, capsys):
     assert main(["--db", db, "backup", str(copy)]) == 0
     assert Store(copy).counts() == Store(db).counts()
     assert main(["--db", db, "backup", str(copy)]) == 2  # never overwrites
+
+
+def test_asking_for_a_person_in_the_terminal_says_nobody_is_there(sample_db, capsys):
+    assert (
+        main(["--db", sample_db.path, "ask", "--now", "2023-11-28T10:00", "talk to a person"]) == 0
+    )
+    assert "nobody to hand it to" in capsys.readouterr().out
+    assert (
+        main(["--db", sample_db.path, "ask", "--now", "2023-11-28T10:00", "사람 연결해 주세요"])
+        == 0
+    )
+    assert "전달받을 사람이 없어요" in capsys.readouterr().out
+    assert sample_db.unanswered() == []  # not a question for the organizers

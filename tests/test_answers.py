@@ -156,3 +156,17 @@ keywords = ["tutorial", "sign up"]
     assert "Room 302" not in one.text
     general = concierge.ask("how do I sign up for tutorials", now, record=False)
     assert "Tutorials page" in general.text and "Room 30" not in general.text
+
+
+def test_the_way_back_from_a_party_is_the_run_leaving_while_it_is_on(tmp_path):
+    from pathlib import Path
+
+    from tests.question_sets import QuestionSet
+
+    qset = QuestionSet.read(Path(__file__).parent / "data" / "seoul-summit2027.questions.toml")
+    concierge = qset.concierge(tmp_path / "s.db")
+    now = datetime.fromisoformat("2027-05-12T21:00").replace(tzinfo=concierge.store.event().zone)
+    answer = concierge.ask("how do i get back from the party", now, record=False)
+    assert "*Getting back*: Late bus to Gangnam Skyline Hotel" in answer.text
+    assert "*Getting there*: Party bus" in answer.text
+    concierge.store.close()

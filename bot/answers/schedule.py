@@ -17,12 +17,50 @@ from bot.understanding.vocabulary import item_group
 KIND_RANK = ["keynote", "party", "reception", "expo", "run", "activity", "sessions", "lounge",
              "help", "facility", "badge", "other"]  # fmt: skip
 MAX_LISTED = 8
+BACK_WINDOW = timedelta(minutes=30)  # a way back starts before the item ends, or just after
 
 
 def getting_there(ctx: Context, chosen: list[ScheduleItem]) -> str:
-    """The services the event runs to these items (the party buses, the race coaches)."""
+    """The services the event runs to these items (the party buses, the race coaches), and
+    back: those leaving the item's place once it is on (the late bus from the party)."""
+    there = _services_there(ctx, chosen)
+    back = _services_back(ctx, chosen, there)
+    lines = [
+        _service_lines(ctx, chosen, there, "getting_there"),
+        _service_lines(ctx, chosen, back, "getting_back"),
+    ]
+    return "\n".join(line for line in lines if line)
+
+
+def _services_there(ctx: Context, chosen: list[ScheduleItem]) -> list:
     ids = {i.id for i in chosen}
-    services = [t for t in ctx.data.transport if ids & set(t.serves)]
+    return [t for t in ctx.data.transport if ids & set(t.serves)]
+
+
+def _services_back(ctx: Context, chosen: list[ScheduleItem], there: list) -> list:
+    """Runs that stop at the item's place and start while it is on (or just after): the way
+    back (not the ones that bring people there, the all-day shuttle that passes by, nor the
+    tram to the next thing)."""
+    taken = {t.service for t in there}
+    back = []
+    for item in chosen[:3]:
+        if not item.venue or item.start is None:
+            continue
+        day = ctx.local_day(item.start)
+        back += [
+            t
+            for t in ctx.data.transport
+            if t.service not in taken
+            and item.venue in t.stops
+            and len(t.stops) > 1
+            and t.day == day
+            and item.start <= t.first_run < (item.end or item.start) + BACK_WINDOW
+        ]
+    return back
+
+
+def _service_lines(ctx: Context, chosen: list[ScheduleItem], services: list, key: str) -> str:
+    """One line per service: "*Getting there*: the Party bus from COEX…" (or "back: … to")."""
     if not services:
         return ""
     by_service: dict[str, list] = defaultdict(list)
@@ -35,7 +73,7 @@ def getting_there(ctx: Context, chosen: list[ScheduleItem]) -> str:
         targets = {i.venue for i in chosen}
         stops = [ctx.venue_name(v) for v in t.stops if v not in targets]
         text = ctx.t(
-            "service_to_item",
+            "service_to_item" if key == "getting_there" else "service_from_item",
             name=ctx.name(t, "name"),
             stops=ctx.join(stops) or ctx.venue_name(t.stops[0]) if t.stops else "",
             span=ctx.span(t.first_run, t.last_run),
@@ -46,7 +84,7 @@ def getting_there(ctx: Context, chosen: list[ScheduleItem]) -> str:
             text += f" {where}."
         if note:
             text += f" {note}"
-        lines.append(ctx.t("getting_there", text=text))
+        lines.append(ctx.t(key, text=text))
     return "\n".join(lines)
 
 

@@ -233,6 +233,8 @@ class Concierge:
                     if other is not None and other.text != answer.text:
                         answer.text += "\n\n" + other.text
             missing = sorted(content - set(got))
+            if missing and best.topic == "faq" and _about_any_thing(q, got, missing):
+                missing = []  # "I left my jacket": lost and found keeps any thing
             _show_evidence(q, best, got, answer, lexicon)
             if not missing and not best.grounded:  # what a synonym found: shown, not vouched
                 what = ctx.join(
@@ -267,6 +269,28 @@ class Concierge:
             text += f"\n{ctx.t('maybe_these')} " + " · ".join(f"_{s}_" for s in leads)
         topic = next((CONCEPTS[h.name][0] for h in q.concepts), "unknown")
         return Answer(text, intent=topic, confident=False, suggestions=leads, language=q.language)
+
+
+OBJECTS = frozenset().union(*(c.objects for c in catalogs()))
+PERSONS = frozenset().union(*(c.persons for c in catalogs()))
+PROPERTIES = frozenset().union(*(c.properties for c in catalogs()))
+
+
+def _about_any_thing(q: Question, got: dict[int, float], missing: list[int]) -> bool:
+    """An FAQ that answers for any thing (its group is one of the catalogs' objects: lost and
+    found) matched the question's words of that group: the words left are the thing lost and
+    where, all answered alike. Only things and places, though: not a person ("my kid"), not
+    what the answer may not say (a price), not lunch or a session ("I forgot when lunch is")."""
+    about = {i for h in q.synonyms if h.name in OBJECTS for i in h.words}
+    if not about or not about <= set(got):
+        return False
+    things = {i for h in q.synonyms if h.name not in PERSONS | PROPERTIES for i in h.words}
+    things |= {i for h in q.concepts if CONCEPTS[h.name][0] == "swag" for i in h.words}
+    things |= {i for m in q.mentions if m.ref.kind == "venue" for i in m.words}
+    others = {i for h in q.concepts for i in h.words} | {i for m in q.mentions for i in m.words}
+    others |= {i for h in q.synonyms for i in h.words}
+    unknown = {i for i in missing if i not in others}  # words nothing knows: a thing, mostly
+    return all(i in things or i in unknown for i in missing)
 
 
 def _add_named_items(q: Question, ctx: Context, state: _State, answer: Answer) -> None:

@@ -16,6 +16,7 @@ from bot.understanding.lexicon import Lexicon
 from bot.understanding.normalize import normalize
 from bot.understanding.words import WordReader, cut_ending
 
+OBJECTS = frozenset().union(*(c.objects for c in catalogs()))  # lost and found: any thing
 PLAIN_WEIGHT = 0.3  # "how", "people": a little evidence, never enough alone
 WORD_CAP = 2.0  # one question word counts at most this much for an entry, however rare
 
@@ -78,6 +79,9 @@ class FaqIndex:
                 features |= {f"k:{stem[:n]}" for n in range(2, len(stem))}
         for hit in self.lexicon.synonym_hits(norm, words):
             features.add(f"s:{hit.name}")
+            if hit.name in OBJECTS:  # "lost" is the group: "left my", "forgot my" match it whole
+                for i in hit.words:
+                    features -= {f"w:{k}" for k in words[i].keys}
         return features
 
     def _question_features(self, q: Question) -> list[set[str]]:

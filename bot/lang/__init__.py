@@ -41,6 +41,8 @@ class Catalog:
     handoff: tuple[str, ...]  # a message that asks for a person rather than the bot
     properties: frozenset[str]  # synonym groups that ask what a record may not say
     numeric: frozenset[str]  # …of which those only a number answers (a price, a count)
+    objects: frozenset[str]  # …of which those the FAQ answers for any thing (lost and found)
+    persons: frozenset[str]  # groups that name people, never such a thing
     kinds: dict[str, tuple[str, ...]]  # words that name a gathering concept itself
     particles: dict[str, tuple[str, str]]  # "이(가)": ("이", "가"): after a final consonant or not
     # A word that stands for other words: jargon ("k8s" -> "kubernetes") and, in another
@@ -85,6 +87,8 @@ def catalog(code: str) -> Catalog:
         handoff=tuple(doc.get("handoff", {}).get("words", [])),
         properties=frozenset(doc.get("properties", {}).get("names", [])),
         numeric=frozenset(doc.get("properties", {}).get("numeric", [])),
+        objects=frozenset(doc.get("properties", {}).get("objects", [])),
+        persons=frozenset(doc.get("properties", {}).get("persons", [])),
         kinds={k: tuple(v) for k, v in doc.get("kinds", {}).items()},
         particles={k: tuple(v) for k, v in doc.get("particles", {}).items()},
         terms={k: tuple(v.split()) for k, v in doc.get("terms", {}).items()},

@@ -394,3 +394,22 @@ async def test_people_mentioned_in_a_reply_show_by_name_and_nothing_live(sample_
         assert live_markup_not_ours(slack.fake) == []
     finally:
         await slack.stop()
+
+
+async def test_thanks_is_answered_briefly_and_never_handed_over(sample_db):
+    slack = await start(sample_db)
+    try:
+        await slack.dm("is there a nap room?")
+        await slack.services.drain()
+        await slack.dm("thanks!")
+        await slack.services.drain()
+        thanked = posts(slack.fake, "D000ALICE")[-1].params
+        assert thanked["text"].startswith("You're welcome")
+        assert not any(b["type"] == "actions" for b in thanked["blocks"])  # no 👍 nor a human
+        await slack.dm("human")
+        await slack.services.drain()
+        (post,) = posts(slack.fake, HELP)  # the question, not "thanks!"
+        assert "> is there a nap room?" in post.params["text"]
+        assert [r["text"] for r in sample_db.unanswered_since(None)] == ["is there a nap room?"]
+    finally:
+        await slack.stop()

@@ -192,6 +192,8 @@ class Concierge:
         ctx = Context(state.data, now, zone, q.language, markup)
         if _is_greeting(q):
             return state.suggestions.help(ctx)
+        if _is_thanks(q):  # "thanks!", "ok": not a question, nothing to note
+            return Answer(ctx.t("you_are_welcome"), "thanks", language=q.language)
         answer = self._answer(q, ctx, state) or self._unsure(q, ctx, state)
         if not answer.confident:
             if not answer.suggestions:
@@ -470,6 +472,11 @@ def _is_greeting(q: Question) -> bool:
     if not text:
         return True
     return any(text in cat.greetings for cat in catalogs())
+
+
+def _is_thanks(q: Question) -> bool:
+    text = " ".join(q.text.strip(" !.?~^").split())
+    return bool(text) and any(text in cat.thanks for cat in catalogs())
 
 
 def _is_timezone_question(q: Question) -> bool:

@@ -39,6 +39,7 @@ class Catalog:
     zones: dict[str, str]  # everyday place names for time zones ("east coast")
     greetings: frozenset[str]  # a message that only greets or asks for help
     handoff: tuple[str, ...]  # a message that asks for a person rather than the bot
+    thanks: frozenset[str]  # a message that only thanks or agrees ("thanks!", "ok")
     properties: frozenset[str]  # synonym groups that ask what a record may not say
     numeric: frozenset[str]  # …of which those only a number answers (a price, a count)
     objects: frozenset[str]  # …of which those the FAQ answers for any thing (lost and found)
@@ -85,6 +86,7 @@ def catalog(code: str) -> Catalog:
         zones=doc.get("zones", {}),
         greetings=frozenset(doc.get("greetings", {}).get("words", [])),
         handoff=tuple(doc.get("handoff", {}).get("words", [])),
+        thanks=frozenset(doc.get("thanks", {}).get("words", [])),
         properties=frozenset(doc.get("properties", {}).get("names", [])),
         numeric=frozenset(doc.get("properties", {}).get("numeric", [])),
         objects=frozenset(doc.get("properties", {}).get("objects", [])),

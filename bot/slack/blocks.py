@@ -62,6 +62,8 @@ def answer_blocks(answer: Answer, question: str) -> list[dict]:
                 ],
             }
         )
+    if answer.intent == "thanks":  # "you're welcome" needs no 👍 nor a human
+        return blocks
     value = feedback_value(question, answer.intent)
     blocks.append(
         {

@@ -19,6 +19,7 @@ from bot.slack.services import SlackServices
 log = logging.getLogger(__name__)
 
 REMIND_ME = re.compile(r"^\s*(?:please\s+)?remind\s+me\s+(?:about|of|for|to)?\s*", re.I)
+NOT_QUESTIONS = {"help", "thanks"}  # "hi", "thanks!": nothing "human" should hand over
 IGNORED_SUBTYPES = {
     "message_changed",
     "message_deleted",
@@ -51,7 +52,8 @@ async def answer_mention(services: SlackServices, key: str | None, event: dict) 
         thread = thread if isinstance(thread, str) else None
         if await services.post(channel, fallback, blocks, thread_ts=thread) is None:
             await services.post_private(channel, user, fallback, blocks)  # then a DM
-    services.handoffs.remember(user, asked)
+    if answer.intent not in NOT_QUESTIONS:
+        services.handoffs.remember(user, asked)
 
 
 async def answer_dm(services: SlackServices, key: str | None, event: dict) -> None:
@@ -77,7 +79,8 @@ async def answer_dm(services: SlackServices, key: str | None, event: dict) -> No
             await services.credits.claim(user, channel)
             return
         await post_dm(services, channel, user, fallback, blocks)
-    services.handoffs.remember(user, text)
+    if answer.intent not in NOT_QUESTIONS:
+        services.handoffs.remember(user, text)
 
 
 async def post_dm(

@@ -40,7 +40,9 @@ PHRASE_SIMILAR = 88  # rapidfuzz ratio: "talk to a persn" is "talk to a person"
 QUESTION_SHOWN = 300  # characters of the question quoted back to the asker
 ANSWER_SHOWN = 600  # characters of the bot's own answer shown to the organizers
 SAVE_ACTION = "save_answer"
+NO_TEXT = "(a message with no text, such as a file or an image, which I cannot pass on)"
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)>")
+_REQUEST_SPLIT = re.compile(r"^([^:\-–—,]{1,60}?)\s*(?::|\s-\s|\s–\s|\s—\s|,)\s*(.*)$", re.S)
 LEADING_MENTION = re.compile(r"^\s*<@[A-Z0-9]+(?:\|[^>]*)?>[\s:,]*")  # "@confbot where is…"
 OFFERED_REPLIES = 5  # the latest organizer replies a thread's "Save as answer" offers
 REPLY_SHOWN = 500
@@ -62,9 +64,13 @@ def handoff_request(text: str) -> str | None:
     """Does this message ask for a person? None: no. Otherwise the question that came with it
     ("human: is there a prayer room?"), or '' when it was only the request ("talk to a person")."""
     phrases = _phrases()
-    head, sep, rest = text.partition(":")
-    if sep and utils.default_process(normalize(head)) in phrases and rest.strip():
-        return rest.strip()
+    split = _REQUEST_SPLIT.match(text)  # "human: …", "human - …", "사람, …"
+    if (
+        split
+        and split.group(2).strip()
+        and utils.default_process(normalize(split.group(1))) in phrases
+    ):
+        return split.group(2).strip()
     whole = utils.default_process(normalize(text))
     if not whole:
         return None
@@ -346,8 +352,7 @@ class Handoffs:
             "handoff_id": handoff["id"],
             "direction": direction,
             "user_id": event["user"],
-            "text": text
-            or "(a message with no text, such as a file or an image, which I cannot pass on)",
+            "text": text or NO_TEXT,
         }
         # the machine's clock, not the event's: it says when to try a stuck relay again
         first = await self.services.db.begin_relay(**row, now=datetime.now(UTC))
@@ -374,6 +379,8 @@ class Handoffs:
         await services.db.finish_relay(
             row["channel"], row["ts"], handoff["help_channel"], str(posted.get("ts", ""))
         )
+        if row["text"] == NO_TEXT:
+            return True  # nothing went through to tick
         await services.attempt(  # the asker sees it went through
             "reactions.add (forwarded)",
             services.client.reactions_add(
@@ -455,7 +462,7 @@ class Handoffs:
                     "type": "section",
                     "text": {
                         "type": "mrkdwn",
-                        "text": _quoted(plain_text(reply["text"]), REPLY_SHOWN),
+                        "text": _quoted(await self.readable(reply["text"]), REPLY_SHOWN),
                         "verbatim": True,
                     },
                     "accessory": button("Save this one", SAVE_ACTION, value, style="primary"),

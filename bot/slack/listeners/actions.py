@@ -123,6 +123,12 @@ def register(app: AsyncApp, services: SlackServices) -> None:
         if not answer.strip():  # the modal stays open and says what is missing
             await ack(response_action="errors", errors={"answer": "Write the answer first."})
             return
+        found = await services.db.digest_group(int(group_id)) if group_id.isdigit() else None
+        if found is not None and found["answer_id"] is not None:  # another organizer was first
+            number = found["answer_id"]
+            taken = f"Answered already (answer #{number}); `confbot faq edit {number}` changes it."
+            await ack(response_action="errors", errors={"answer": taken})
+            return
         await ack()  # closes the modal
         services.spawn(services.digest.answered(user, group_id, answer), "a digest answer")
 

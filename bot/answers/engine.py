@@ -556,7 +556,7 @@ def _show_evidence(
         if normalize(s) not in shown and detect(normalize(s)) == q.language  # in their language
     ][:2]
     if extra:
-        answer.text += "\n" + " ".join(extra)
+        answer.text += "\n" + "\n".join(extra)
 
 
 def _item_texts(ctx: Context, group: list[ScheduleItem]) -> tuple[list[str], list[str]]:
@@ -765,8 +765,18 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                     frozenset(kinds),
                     _evidence(
                         cache,
-                        ("meals",),
-                        lambda: ([], [x for m in data.meals for x in (m.notes, m.where)]),
+                        ("meals", ctx.language),
+                        # each note under its meal's name: "Lunch: halal and vegan at the
+                        # green counter" says which meal, shown under another one
+                        lambda: (
+                            [],
+                            [
+                                f"{meals.label(ctx, m.kind, [m])}: {x}"
+                                for m in data.meals
+                                for x in (ctx.text(m, "notes"), ctx.text(m, "where"))
+                                if x
+                            ],
+                        ),
                     ),
                 )
             )

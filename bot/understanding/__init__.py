@@ -117,6 +117,10 @@ class Understanding:
                     i for i, w in enumerate(words) if w.typed in found[1].split()
                 )
 
+        # A longer phrase says what a word means there: "who do I talk to" asks for a
+        # contact, not for talks.
+        phrases = [a.words for a in attributes if len(a.words) > 1]
+        concepts = [h for h in concepts if not any(h.words < words_ for words_ in phrases)]
         # A name's own words are not attributes: "Opening Keynote" does not ask what is open.
         named = [m.words for m in mentions if m.exact and len(m.words) > 1]
         named += [m.phrase for m in mentions if m.phrase]
@@ -154,7 +158,8 @@ class Understanding:
         asked = [h.words for h in synonyms if h.name in properties]
         contact = frozenset().union(*(h.words for h in attributes if h.name == "contact"))
         asked += [h.words for h in attributes if h.name == "who" and not h.words & contact]
-        content = content | frozenset().union(*asked)
+        # "who do I talk to about …" asks who answers the rest: its own words ask nothing more
+        content = (content - contact) | frozenset().union(*asked)
         explained = set()
         for group in (mentions, concepts, attributes, synonyms):
             for hit in group:

@@ -44,3 +44,40 @@ def test_answered_confidently(concierge, question, fact):
 )
 def test_still_not_made_up(concierge, question):
     assert not concierge.ask(question, NOW, record=False).confident
+
+
+CSV = Path(__file__).parent / "data" / "phrasing" / "agenda-small.csv"
+CSV_NOW = datetime.fromisoformat("2027-10-19T10:00+11:00")
+
+
+@pytest.fixture(scope="module")
+def agenda(tmp_path_factory):
+    """An agenda spreadsheet's quirks: talks as 'Title — Speaker', an all-day barista cart,
+    an afternoon tea with a Korean alias."""
+    from bot.store import Store
+
+    store = Store(tmp_path_factory.mktemp("agenda") / "a.db")
+    load_file(store, CSV, name="Agenda Conf", tz="Australia/Melbourne")
+    yield Concierge(store)
+    store.close()
+
+
+def test_a_title_ending_in_a_byline_is_a_talk_by_that_person(agenda):
+    data = agenda.store.load_event_data()
+    talks = {i.title: (i.kind, i.speaker) for i in data.schedule}
+    assert talks["Streaming pipelines with Kafka — Sam Lee"] == ("sessions", "Sam Lee")
+    assert talks["Keynote: Data at scale — Mia Tran"] == ("keynote", "Mia Tran")
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("where is the kafka talk", "Room 210"),
+        ("when is ana ruiz speaking", "11:00 AM"),
+        ("where can i get coffee now", "until 5:00 PM"),  # the barista cart, open all day
+        ("간식 언제예요?", "오후 3:00"),  # the afternoon tea's own alias, not "no snacks"
+    ],
+)
+def test_agenda_rows_answered(agenda, question, fact):
+    answer = agenda.ask(question, CSV_NOW, record=False)
+    assert answer.confident and fact in answer.text, answer.text

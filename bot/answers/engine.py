@@ -756,6 +756,12 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
         own = dict.fromkeys(words, CONCEPT)
         if topic == "meals":
             kind = kinds[0] if kinds else None
+            if (
+                kind
+                and not any(m.kind == kind for m in data.meals)
+                and any(m.ref.kind == "meal" and m.words & words for m in q.mentions)
+            ):
+                continue  # "간식", an alias of the afternoon tea: that meal, not "no snacks"
             out.append(
                 Candidate(
                     "meals",

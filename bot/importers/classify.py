@@ -40,8 +40,8 @@ def classify(title: str) -> Kind:
     text = normalize(title)
     words = reader.words(text)
     hits = lexicon.concept_hits(text, words)
-    if not hits:
-        return Kind("schedule", "other", title)
+    if not hits:  # "Streaming pipelines with Kafka — Sam Lee": a talk, by its byline
+        return Kind("schedule", "sessions" if byline(title) else "other", title)
     things = [h for h in hits if CONCEPTS[h.name][0] not in {"venue", "agenda", "speaker"}]
     head = max(things or hits, key=lambda h: (max(h.words), len(h.words)))
     topic, kind = CONCEPTS[head.name]
@@ -82,8 +82,39 @@ def frequency(notes: str) -> int | None:
     return None
 
 
+# "Streaming pipelines with Kafka — Sam Lee", "Panel — Maya Cohen and Tomás Ortega": a talk
+# and who gives it, after a dash at the end of the title (capitalized names, 2-4 words each)
+_NAME = r"[^\W\d_][\w'.-]*(?:\s+(?:[a-z]{1,3}\s+)?[^\W\d_][\w'.-]*){1,3}"
+_BYLINE = re.compile(rf"\s[—–-]\s*((?:{_NAME})(?:\s*(?:,|and|&)\s*{_NAME})*)\s*$")
+
+
+def byline(title: str) -> str:
+    """The people a title ends with, after a dash ('… — Sam Lee'), or ''."""
+    m = _BYLINE.search(title)
+    if not m:
+        return ""
+    names = re.split(r"\s*(?:,|\band\b|&)\s*", m.group(1))
+    return m.group(1).strip() if all(_looks_like_a_name(n) for n in names) else ""
+
+
+_PARTICLES = {"de", "da", "do", "dos", "van", "von", "der", "den", "le", "la", "di", "bin", "al"}
+
+
+def _looks_like_a_name(text: str) -> bool:
+    """'Sam Lee', 'Ji-woo Kim', 'Ana de la Cruz': capitalized words, two or more, none a
+    lone letter or a number ('Hall A', 'all day', 'Level 1' are not people)."""
+    words = text.split()
+    named = [w for w in words if w.lower() not in _PARTICLES]
+    return len(named) >= 2 and all(
+        w[0].isupper() and (len(w) > 1 and not w.isupper() or w.endswith(".")) for w in named
+    )
+
+
 def speaker(title: str) -> str:
-    """'Keynote: Jane Doe', 'Keynote with Jane Doe', 'Jane Doe keynote' -> 'Jane Doe'."""
+    """'Keynote: Jane Doe', 'Keynote with Jane Doe', 'Jane Doe keynote', 'Keynote: Topic —
+    Jane Doe' -> 'Jane Doe'."""
+    if by := byline(title):
+        return by
     m = re.search(r"^\s*[^:–—-]*?\b(?:keynote|talk)\s*(?::|with|by|-|–|—)\s*(.+)$", title, re.I)
     if m:
         return m.group(1).strip()

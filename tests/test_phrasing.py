@@ -81,3 +81,16 @@ def test_a_title_ending_in_a_byline_is_a_talk_by_that_person(agenda):
 def test_agenda_rows_answered(agenda, question, fact):
     answer = agenda.ask(question, CSV_NOW, record=False)
     assert answer.confident and fact in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("when's the last shuttle back from networking drinks tonight", "until 9:00 PM"),
+        ("루프탑 가는 다음 셔틀 언제예요?", "오후 6:00"),  # by the drinks' Korean alias
+    ],
+)
+def test_the_shuttle_of_an_item_named(agenda, question, fact):
+    evening = datetime.fromisoformat("2027-10-19T18:00+11:00")
+    answer = agenda.ask(question, evening, record=False)
+    assert answer.confident and fact in answer.text, answer.text

@@ -74,6 +74,7 @@ class Candidate:
     people: bool = False  # its records name people: it answers "who"
     bonus: float = 0.0  # how well it matched as a whole (an FAQ phrasing matched entirely)
     grounded: bool = True  # False: only a synonym in its text ties it to the question
+    reached_by: frozenset[str] = frozenset()  # transport kinds that stop at its place
 
 
 @dataclass
@@ -342,6 +343,8 @@ def serves(c: Candidate, concept: str) -> bool:
         return c.people
     if topic == "transport" and kind is None and c.topic in {"schedule", "speaker"}:
         return True  # "how do I get to the party": the item says how
+    if topic == "transport" and kind in c.reached_by:
+        return True  # "the shuttle back from the drinks": the item's way there and back
     if kind == "sessions" and c.kinds & {"keynote", "sessions"}:
         return True  # "her talk", "강연": a keynote is a talk too
     if c.topic == "speaker":
@@ -629,6 +632,10 @@ def _candidates(q: Question, ctx: Context, state: _State) -> list[Candidate]:
                             cache, ("item", key), lambda group=group: _item_texts(ctx, group)
                         ),
                         people=any(i.speaker for i in group),
+                        # named ("the drinks", "루프탑"), not by a time word of its title
+                        reached_by=_reached_by(data, group)
+                        if m.exact or m.complete or (m.distinctive and not m.words & q.time_words)
+                        else frozenset(),
                     )
                 )
         elif kind == "speaker" and (m.exact or m.distinctive):
@@ -1197,6 +1204,14 @@ def _swag_keys(ctx: Context, state: _State, concepts: set[str]) -> list[str]:
         if tokens & wanted or any(w in text for w in wanted if " " in w or not w.isascii())
     ]
     return list(dict.fromkeys(keys))
+
+
+def _reached_by(data: EventData, group: list[ScheduleItem]) -> frozenset[str]:
+    """The kinds of transport that run to a group of items or stop at their place (what its
+    answer's way there and back shows)."""
+    ids = {i.id for i in group}
+    places = {i.venue for i in group if i.venue}
+    return frozenset(t.kind for t in data.transport if ids & set(t.serves) or places & set(t.stops))
 
 
 def _render_item(

@@ -76,6 +76,7 @@ def test_a_title_ending_in_a_byline_is_a_talk_by_that_person(agenda):
         ("when is ana ruiz speaking", "11:00 AM"),
         ("where can i get coffee now", "until 5:00 PM"),  # the barista cart, open all day
         ("간식 언제예요?", "오후 3:00"),  # the afternoon tea's own alias, not "no snacks"
+        ("where do i sign up for the hands on dbt lab", "Room 213"),  # "hands-on" typed apart
     ],
 )
 def test_agenda_rows_answered(agenda, question, fact):

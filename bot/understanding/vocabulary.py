@@ -64,6 +64,9 @@ class Mention:
     complete: bool = False  # every telling word of the name is in the question, in any order
 
 
+_HYPHENATED = re.compile(r"(?<=\w)[-‐–](?=\w)")
+
+
 @lru_cache(maxsize=65_536)
 def item_group(kind: str, title: str) -> str:
     """Schedule items that are one thing on several days or in several places."""
@@ -117,6 +120,10 @@ class EventIndex:
             variants = [tokens]
             if 1 < len(tokens) <= 3 and not _HANGUL.search(norm):
                 variants.append(["".join(tokens)])  # "re play" and "replay", "walk up"
+            if _HYPHENATED.search(text):  # "hands-on" is "handson", and "hands on" typed apart
+                apart = _WORD.findall(normalize(_HYPHENATED.sub(" ", text)))
+                if apart != tokens:
+                    variants.append(apart)
             for toks in variants:
                 name = Name(ref, text, toks, [lemmas(t) for t in toks], role=role)
                 n = len(self.names)

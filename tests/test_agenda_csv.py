@@ -160,3 +160,23 @@ def test_titles_are_read_with_the_lexicon_and_locations_split_into_venues_and_no
     assert len({t.service for t in runs}) == 1  # one service, its own hours each day
     assert [t.last_run.astimezone(data.event.zone).hour for t in runs] == [21, 15]
     assert runs[0].every_min == 20
+
+
+@pytest.mark.parametrize(
+    ("notes", "minutes"),
+    [
+        ("Every 15 minutes", 15),
+        ("Runs every 15 min", 15),
+        ("10-minute intervals", 10),
+        ("every half hour until late", 30),
+        ("every quarter hour", 15),
+        ("hourly", 60),
+        ("20분마다 운행", 20),
+        ("30-minute ride", None),
+        ("30분 소요", None),
+    ],
+)
+def test_how_often_a_service_runs_from_its_notes(notes, minutes):
+    from bot.importers.classify import frequency
+
+    assert frequency(notes) == minutes

@@ -69,16 +69,27 @@ def classify(title: str) -> Kind:
 
 _FREQUENCY = [
     re.compile(r"every\s+(\d{1,3})\s*(?:minutes?|mins?|m)\b", re.I),
-    re.compile(r"(\d{1,3})\s*분\s*(?:간격|마다)"),
+    re.compile(r"(\d{1,3})[\s-]*(?:minutes?|mins?)\s+(?:intervals?|apart|frequency)", re.I),
+    re.compile(r"(\d{1,3})\s*분\s*(?:간격|마다|에 한 대|에 한 번)"),
+]
+# Said in words: "every quarter hour", "every half hour", "twice an hour", "hourly".
+_FREQUENCY_WORDS = [
+    (re.compile(r"every\s+quarter[\s-]+(?:of\s+an\s+)?hour|four\s+times\s+an\s+hour", re.I), 15),
+    (re.compile(r"every\s+half[\s-]+(?:an\s+)?hour|twice\s+an\s+hour", re.I), 30),
+    (re.compile(r"\bhourly\b|every\s+hour\b|한 시간(?:마다| 간격)", re.I), 60),
 ]
 
 
 def frequency(notes: str) -> int | None:
-    """'Every 15 minutes', '15분 간격': how often a service runs, when the notes say."""
+    """'Every 15 minutes', '10-minute intervals', 'every half hour', '15분 간격': how often a
+    service runs, when the notes say."""
     for pattern in _FREQUENCY:
         m = pattern.search(notes)
         if m:
             return int(m.group(1))
+    for pattern, minutes in _FREQUENCY_WORDS:
+        if pattern.search(notes):
+            return minutes
     return None
 
 

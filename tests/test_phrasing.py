@@ -95,3 +95,20 @@ def test_the_shuttle_of_an_item_named(agenda, question, fact):
     evening = datetime.fromisoformat("2027-10-19T18:00+11:00")
     answer = agenda.ask(question, evening, record=False)
     assert answer.confident and fact in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "wifi password?",  # "Networking drinks" and "neural networks" say nothing of Wi-Fi
+        "is lunch kosher?",  # its notes say vegetarian and halal: not kosher
+    ],
+)
+def test_agenda_questions_the_data_cannot_answer(agenda, question):
+    assert not agenda.ask(question, CSV_NOW, record=False).confident
+
+
+def test_a_dietary_need_the_notes_name_is_answered(agenda):
+    tomorrow = datetime.fromisoformat("2027-10-20T10:00+11:00")
+    answer = agenda.ask("is lunch halal?", tomorrow, record=False)
+    assert answer.confident and "halal" in answer.text

@@ -275,6 +275,7 @@ class Concierge:
 
 
 OBJECTS = frozenset().union(*(c.objects for c in catalogs()))
+EXACT = frozenset().union(*(c.exact for c in catalogs()))
 PERSONS = frozenset().union(*(c.persons for c in catalogs()))
 PROPERTIES = frozenset().union(*(c.properties for c in catalogs()))
 
@@ -440,14 +441,22 @@ def explain(q: Question, c: Candidate, lexicon: Lexicon) -> dict[int, float]:
                 if evidence.number_with(forms | w.keys):
                     got[i] = EVIDENCE
                 continue
-            ok = bool(w.keys & keys) or any(
-                lexicon.group_words("synonyms", g) & keys
-                or any(" " in s and s in raw for s in lexicon.group_words("synonyms", g))
-                for g in groups
+            # "kosher" is not "halal": in an exact group only the word itself is evidence
+            loose = groups - EXACT
+            # …written joined or hyphenated ("gluten" in "gluten-free", read "glutenfree")
+            joined = groups & EXACT and len(w.word) >= 4 and any(w.word in k for k in keys)
+            ok = (
+                bool(w.keys & keys)
+                or bool(joined)
+                or any(
+                    lexicon.group_words("synonyms", g) & keys
+                    or any(" " in s and s in raw for s in lexicon.group_words("synonyms", g))
+                    for g in loose
+                )
             )
             if not ok and w.language != "en":
                 forms = {w.word} | {
-                    g for name in groups for g in lexicon.group_words("synonyms", name)
+                    g for name in loose for g in lexicon.group_words("synonyms", name)
                 }
                 ok = _in_korean_text(forms, raw)
         if ok:
@@ -549,9 +558,11 @@ def _show_evidence(
     for i in words:
         forms |= q.words[i].keys
         for h in [*q.synonyms, *q.concepts]:
-            if i in h.words:
+            if i in h.words and not (h in q.synonyms and h.name in EXACT):
                 section = "synonyms" if h in q.synonyms else "concepts"
                 forms |= lexicon.group_words(section, h.name)
+            elif i in h.words and len(q.words[i].word) >= 4:  # "gluten" in "glutenfree"
+                forms |= {k for k in c.evidence().keys if q.words[i].word in k}
     shown = normalize(answer.text)
     extra = [
         s

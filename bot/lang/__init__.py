@@ -44,6 +44,7 @@ class Catalog:
     numeric: frozenset[str]  # …of which those only a number answers (a price, a count)
     objects: frozenset[str]  # …of which those the FAQ answers for any thing (lost and found)
     persons: frozenset[str]  # groups that name people, never such a thing
+    exact: frozenset[str]  # …whose words are each their own thing ("kosher" is not "halal")
     kinds: dict[str, tuple[str, ...]]  # words that name a gathering concept itself
     particles: dict[str, tuple[str, str]]  # "이(가)": ("이", "가"): after a final consonant or not
     # A word that stands for other words: jargon ("k8s" -> "kubernetes") and, in another
@@ -91,6 +92,7 @@ def catalog(code: str) -> Catalog:
         numeric=frozenset(doc.get("properties", {}).get("numeric", [])),
         objects=frozenset(doc.get("properties", {}).get("objects", [])),
         persons=frozenset(doc.get("properties", {}).get("persons", [])),
+        exact=frozenset(doc.get("properties", {}).get("exact", [])),
         kinds={k: tuple(v) for k, v in doc.get("kinds", {}).items()},
         particles={k: tuple(v) for k, v in doc.get("particles", {}).items()},
         terms={k: tuple(v.split()) for k, v in doc.get("terms", {}).items()},

@@ -306,8 +306,14 @@ def leaving(
     directions = ctx.text(venue, "directions") if venue else ""
     if directions:
         lines.append(directions)
-    for s in _serving(ctx, day, [origin], list(kinds))[:2]:
-        lines.append(_departures(ctx, s, day, moment))
+    serving = _serving(ctx, day, [origin], list(kinds))[:2]
+    if not serving:  # nothing leaves that day: the nearest day something does
+        serving = nearest_runs(ctx, day, [origin], list(kinds))[:2]
+    for s in serving:
+        lines.append(_departures(ctx, s, s.day, moment))
+        others = [ctx.venue_name(v) for v in s.stops if v != origin]
+        if others:
+            lines.append(ctx.t("service_to", stops=ctx.join(others)))
     for r in ctx.data.routes:
         if origin in (r.origin, r.destination):
             other = ctx.venue_name(r.destination if r.origin == origin else r.origin)
@@ -316,6 +322,8 @@ def leaving(
                 "route_mode", a=name, b=other, mode=ctx.t(f"label_{r.mode}"), minutes=minutes
             )
             lines.append(f"{line} {ctx.text(r, 'notes')}".strip())
+    if len(lines) == 1:  # a heading alone: the event lists no way out of there
+        return Answer(ctx.t("no_way_from", venue=name), intent="transport", confident=False)
     return Answer("\n".join(lines[:8]), intent="transport", title=name)
 
 

@@ -102,6 +102,8 @@ def test_the_shuttle_of_an_item_named(agenda, question, fact):
     [
         "wifi password?",  # "Networking drinks" and "neural networks" say nothing of Wi-Fi
         "is lunch kosher?",  # its notes say vegetarian and halal: not kosher
+        "is there parking",  # "parking" is no mention of a talk by Jun Park
+        "주차장 어디예요?",
     ],
 )
 def test_agenda_questions_the_data_cannot_answer(agenda, question):
@@ -112,3 +114,10 @@ def test_a_dietary_need_the_notes_name_is_answered(agenda):
     tomorrow = datetime.fromisoformat("2027-10-20T10:00+11:00")
     answer = agenda.ask("is lunch halal?", tomorrow, record=False)
     assert answer.confident and "halal" in answer.text
+
+
+def test_a_person_is_named_by_their_name_as_typed(agenda):
+    answer = agenda.ask("when is jun park's talk", CSV_NOW, record=False)
+    assert answer.confident and "Room 210" in answer.text
+    (talk,) = [i for i in agenda.store.load_event_data().schedule if "Jun Park" in i.title]
+    assert talk.speaker == "Jun Park"  # a byline, whatever kind the title reads as

@@ -16,7 +16,7 @@ from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.importers.classify import classify, frequency, is_note, speaker
+from bot.importers.classify import byline, classify, frequency, is_note, speaker
 from bot.importers.common import LoadError, parse_clock, parse_day, slug, span_on
 from bot.models import Event, EventData, Meal, ScheduleItem, Swag, Transport, Venue
 from bot.understanding.normalize import normalize
@@ -233,7 +233,8 @@ def read_agenda_csv(
                                 item,
                                 start,
                                 end,
-                                speaker(item) if kind in {"keynote", "sessions"} else "",
+                                # a talk's speaker; any row's byline ("… — Jun Park")
+                                speaker(item) if kind in {"keynote", "sessions"} else byline(item),
                                 venue,
                                 sub_location,
                                 notes,

@@ -64,6 +64,7 @@ class Mention:
     complete: bool = False  # every telling word of the name is in the question, in any order
 
 
+PERSON = "@"  # the key prefix of a word of a person's name: matched as typed, not by lemma
 _HYPHENATED = re.compile(r"(?<=\w)[-‐–](?=\w)")
 
 
@@ -111,7 +112,15 @@ class EventIndex:
 
     # -- building ----------------------------------------------------------------------------
 
-    def _add(self, ref: Ref, texts: Iterable[str], role: bool = False) -> None:
+    def _add(
+        self,
+        ref: Ref,
+        texts: Iterable[str],
+        role: bool = False,
+        people: frozenset[str] = frozenset(),
+    ) -> None:
+        """Index names by their words' lemmas; the words of people's names (``people``) by
+        the word alone: "parking" is no mention of Jun Park."""
         for text in texts:
             norm = normalize(text)
             tokens = _WORD.findall(norm)
@@ -125,7 +134,11 @@ class EventIndex:
                 if apart != tokens:
                     variants.append(apart)
             for toks in variants:
-                name = Name(ref, text, toks, [lemmas(t) for t in toks], role=role)
+                keys = [
+                    frozenset({PERSON + t}) if t in people and not t.isdigit() else lemmas(t)
+                    for t in toks
+                ]
+                name = Name(ref, text, toks, keys, role=role)
                 n = len(self.names)
                 self.names.append(name)
                 for pos, (tok, keys) in enumerate(zip(toks, name.keys, strict=True)):
@@ -142,7 +155,8 @@ class EventIndex:
             self._add(Ref("venue", v.id), [v.name, *v.aliases, *translated(v, "name")])
         for i in [*data.schedule, *data.unscheduled]:
             ref = Ref("item", item_group(i.kind, i.title))
-            self._add(ref, [i.title, *i.aliases, *translated(i, "title")])
+            people = frozenset(_WORD.findall(normalize(i.speaker))) if i.speaker else frozenset()
+            self._add(ref, [i.title, *i.aliases, *translated(i, "title")], people=people)
         self._add_sessions(data)
         for s in data.swag:
             self._add(Ref("swag", s.id.split("@")[0]), [s.item, *s.aliases, *translated(s, "item")])
@@ -152,7 +166,9 @@ class EventIndex:
             if m.aliases:
                 self._add(Ref("meal", m.kind), m.aliases)
         for p in data.speakers:
-            self._add(Ref("speaker", p.id), [p.name, *p.aliases, *translated(p, "name")])
+            names = [p.name, *p.aliases, *translated(p, "name")]
+            people = frozenset(t for n in names for t in _WORD.findall(normalize(n)))
+            self._add(Ref("speaker", p.id), names, people=people)
             self._add(Ref("speaker", p.id), [p.role, *translated(p, "role")], role=True)
 
     def _add_sessions(self, data: EventData) -> None:
@@ -204,13 +220,9 @@ class EventIndex:
             add(Ref("venue", v.id), v.directions, v.notes, *v.features)
         for i in data.schedule:
             ref = Ref("item", item_group(i.kind, i.title))
-            add(
-                ref,
-                i.where,
-                i.notes,
-                i.speaker,
-                *(t.get("notes", "") for t in i.translations.values()),
-            )
+            # not the speaker: people are found by their names ("parking" is no text about
+            # Jun Park's talk)
+            add(ref, i.where, i.notes, *(t.get("notes", "") for t in i.translations.values()))
         for s in data.swag:
             add(Ref("swag", s.id.split("@")[0]), s.where, s.notes, s.eligible)
         for t in data.transport:
@@ -241,7 +253,7 @@ class EventIndex:
             if w.word in self.plain:  # "the", "of": looked up only inside names found otherwise
                 plain.append(i)
                 continue
-            for key in sorted(w.keys):
+            for key in [*sorted(w.keys), PERSON + w.word]:
                 found = self.by_key.get(key, ())
                 for n, pos in found:
                     if i not in hits[n][pos]:

@@ -77,6 +77,7 @@ def test_a_title_ending_in_a_byline_is_a_talk_by_that_person(agenda):
         ("where can i get coffee now", "until 5:00 PM"),  # the barista cart, open all day
         ("간식 언제예요?", "오후 3:00"),  # the afternoon tea's own alias, not "no snacks"
         ("where do i sign up for the hands on dbt lab", "Room 213"),  # "hands-on" typed apart
+        ("what time does the swag counter open tomorrow", "9:30 AM"),  # a desk by another word
     ],
 )
 def test_agenda_rows_answered(agenda, question, fact):
@@ -103,6 +104,7 @@ def test_the_shuttle_of_an_item_named(agenda, question, fact):
         "wifi password?",  # "Networking drinks" and "neural networks" say nothing of Wi-Fi
         "is lunch kosher?",  # its notes say vegetarian and halal: not kosher
         "is there parking",  # "parking" is no mention of a talk by Jun Park
+        "is there a kiosk",
         "주차장 어디예요?",
     ],
 )

@@ -338,6 +338,20 @@ class CoreStore:
             docs.append(("faq", f["id"], f["question"], body))
         return docs
 
+    def _query(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        """Rows of a query as dicts (column -> value)."""
+        cursor = self.db.execute(sql, params or [])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, r, strict=True)) for r in cursor]
+
+    def _one(self, sql: str, params: list[Any]) -> dict[str, Any] | None:
+        """The first row of a query as a dict, or None."""
+        cursor = self.db.execute(sql, params)
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return dict(zip([d[0] for d in cursor.description], row, strict=True))
+
     def _rows(self, table: str) -> list[dict[str, Any]]:
         cursor = self.db.execute(f"SELECT * FROM {table}")
         names = [d[0] for d in cursor.description]

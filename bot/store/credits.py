@@ -55,13 +55,6 @@ def _campaign(row: dict[str, Any]) -> Campaign:
 class CreditsStore:
     """The credits half of the Store (mixed into it; uses its connection and transactions)."""
 
-    def _one(self, sql: str, params: list[Any]) -> dict[str, Any] | None:
-        cursor = self.db.execute(sql, params)
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        return dict(zip([d[0] for d in cursor.description], row, strict=True))
-
     def _audit(
         self,
         at: datetime,

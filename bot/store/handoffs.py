@@ -21,15 +21,6 @@ def _iso(moment: datetime) -> str:
 class HandoffsStore:
     """Mixed into the Store: uses its connection and transactions."""
 
-    def _select(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-        cursor = self.db.execute(sql, params or [])
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, r, strict=True)) for r in cursor]
-
-    def _select_one(self, sql: str, params: list[Any]) -> dict[str, Any] | None:
-        rows = self._select(sql, params)
-        return rows[0] if rows else None
-
     # -- hand-offs -------------------------------------------------------------------------------
 
     def create_handoff(
@@ -63,21 +54,21 @@ class HandoffsStore:
             self.db.execute("DELETE FROM handoffs WHERE id = ?", [handoff_id])
 
     def handoff(self, handoff_id: int) -> dict[str, Any] | None:
-        return self._select_one("SELECT * FROM handoffs WHERE id = ?", [handoff_id])
+        return self._one("SELECT * FROM handoffs WHERE id = ?", [handoff_id])
 
     def handoff_by_help_thread(self, channel: str, thread_ts: str) -> dict[str, Any] | None:
-        return self._select_one(
+        return self._one(
             "SELECT * FROM handoffs WHERE help_channel = ? AND help_ts = ?", [channel, thread_ts]
         )
 
     def handoff_by_asker_thread(self, channel: str, thread_ts: str) -> dict[str, Any] | None:
         """The hand-off whose relayed answer, or whose question's answer (the button was
         under it), starts this thread in the asker's DM."""
-        return self._select_one(
+        return self._one(
             "SELECT h.* FROM handoff_messages m JOIN handoffs h ON h.id = m.handoff_id "
             "WHERE m.relayed_channel = ? AND m.relayed_ts = ? AND m.direction = 'to_asker'",
             [channel, thread_ts],
-        ) or self._select_one(
+        ) or self._one(
             "SELECT * FROM handoffs WHERE asked_channel = ? AND asked_ts = ? "
             "AND help_ts IS NOT NULL ORDER BY id DESC LIMIT 1",
             [channel, thread_ts],
@@ -94,7 +85,7 @@ class HandoffsStore:
 
     def open_handoffs(self, since: datetime) -> list[dict[str, Any]]:
         """Hand-offs posted since ``since`` that nobody has answered yet."""
-        return self._select(
+        return self._query(
             "SELECT * FROM handoffs WHERE answered_at IS NULL AND help_ts IS NOT NULL "
             "AND created_at >= ? ORDER BY id",
             [_iso(since)],
@@ -102,7 +93,7 @@ class HandoffsStore:
 
     def answered_handoffs(self, since: datetime) -> list[dict[str, Any]]:
         """Hand-offs asked since ``since`` that an organizer has answered."""
-        return self._select(
+        return self._query(
             "SELECT * FROM handoffs WHERE answered_at IS NOT NULL AND created_at >= ?",
             [_iso(since)],
         )
@@ -173,7 +164,7 @@ class HandoffsStore:
         try now (their time is moved on, so two sweeps never take the same one at once)."""
         cutoff = _iso(now - RELAY_RETRY_AFTER)
         with self.transaction():
-            rows = self._select(
+            rows = self._query(
                 "SELECT * FROM handoff_messages WHERE status = 'pending' AND at < ? "
                 "ORDER BY at LIMIT 50",
                 [cutoff],
@@ -187,7 +178,7 @@ class HandoffsStore:
 
     def organizer_replies(self, handoff_id: int, limit: int) -> list[dict[str, Any]]:
         """The latest replies relayed to a hand-off's asker, oldest first."""
-        rows = self._select(
+        rows = self._query(
             "SELECT * FROM handoff_messages WHERE handoff_id = ? AND direction = 'to_asker' "
             "ORDER BY ts DESC LIMIT ?",
             [handoff_id, limit],
@@ -204,7 +195,7 @@ class HandoffsStore:
             return cursor.rowcount == 1
 
     def relayed_message(self, channel: str, ts: str) -> dict[str, Any] | None:
-        return self._select_one(
+        return self._one(
             "SELECT * FROM handoff_messages WHERE channel = ? AND ts = ?", [channel, ts]
         )
 
@@ -236,7 +227,7 @@ class HandoffsStore:
         channel, ts = source
         with self.transaction():
             if ts and (
-                row := self._select_one(
+                row := self._one(
                     "SELECT id FROM saved_answers WHERE source_channel = ? AND source_ts = ?",
                     [channel, ts],
                 )
@@ -270,13 +261,13 @@ class HandoffsStore:
         return answer_id
 
     def saved_answers(self) -> list[dict[str, Any]]:
-        rows = self._select("SELECT * FROM saved_answers ORDER BY id")
+        rows = self._query("SELECT * FROM saved_answers ORDER BY id")
         for row in rows:
             row["questions"] = json.loads(row["questions"])
         return rows
 
     def saved_answer(self, answer_id: int) -> dict[str, Any] | None:
-        row = self._select_one("SELECT * FROM saved_answers WHERE id = ?", [answer_id])
+        row = self._one("SELECT * FROM saved_answers WHERE id = ?", [answer_id])
         if row is not None:
             row["questions"] = json.loads(row["questions"])
         return row
@@ -364,8 +355,8 @@ class HandoffsStore:
     def unanswered_since(self, since: datetime | None) -> list[dict[str, Any]]:
         """Every unanswered question since ``since`` (all when None), oldest first."""
         if since is None:
-            return self._select("SELECT * FROM unanswered ORDER BY id")
-        return self._select(
+            return self._query("SELECT * FROM unanswered ORDER BY id")
+        return self._query(
             "SELECT * FROM unanswered WHERE asked_at >= ? ORDER BY id", [_iso(since)]
         )
 
@@ -401,7 +392,7 @@ class HandoffsStore:
             self.db.execute("DELETE FROM digests WHERE day = ?", [day])
 
     def digest(self, day: str) -> dict[str, Any] | None:
-        return self._select_one("SELECT * FROM digests WHERE day = ?", [day])
+        return self._one("SELECT * FROM digests WHERE day = ?", [day])
 
     def add_digest_group(
         self,
@@ -428,7 +419,7 @@ class HandoffsStore:
             return int(cursor.lastrowid)
 
     def digest_group(self, group_id: int) -> dict[str, Any] | None:
-        row = self._select_one("SELECT * FROM digest_groups WHERE id = ?", [group_id])
+        row = self._one("SELECT * FROM digest_groups WHERE id = ?", [group_id])
         if row is not None:
             row["questions"] = json.loads(row["questions"])
             row["askers"] = json.loads(row["askers"])

@@ -14,11 +14,6 @@ def _iso(moment: datetime) -> str:
 class RemindersStore:
     """The reminders half of the Store (mixed into it)."""
 
-    def _query(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-        cursor = self.db.execute(sql, params or [])
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, r, strict=True)) for r in cursor]
-
     # -- personal reminders ---------------------------------------------------------------------
 
     def add_personal_reminder(

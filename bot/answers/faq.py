@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from bot.answers.base import Answer, Context
 from bot.lang import catalog, catalogs
+from bot.lang.format import escape_mrkdwn
 from bot.models import Faq
-from bot.slack.markup import escape_user_text
 from bot.understanding import Question
 from bot.understanding.lexicon import Lexicon
 from bot.understanding.normalize import normalize
@@ -150,6 +150,6 @@ def render(ctx: Context, faq: Faq, saved: bool = False) -> Answer:
     text = ctx.text(faq, "answer")
     if saved:
         if ctx.markup is not None:  # in Slack: a person's text, never live markup there
-            text = escape_user_text(text)
+            text = escape_mrkdwn(text)
         text += "\n" + ctx.t("from_organizers")
     return Answer(text, intent="faq", title=ctx.text(faq, "question"))

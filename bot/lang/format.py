@@ -17,6 +17,21 @@ from babel.lists import format_list
 
 from bot.lang import Catalog
 
+# Slack's rule: escape exactly these three, and nothing else (other entities show as typed).
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def escape_mrkdwn(text: str) -> str:
+    """``text`` shown literally in mrkdwn, the markup answers are written in: ``&``, ``<``
+    and ``>`` escaped, so no mention, channel ping, channel link or disguised link a person
+    wrote in it is live.
+
+    Plain ``@here`` or ``@channel`` typed as words stay words: the bot posts without
+    ``link_names``, so Slack does not turn them into pings.
+    """
+    return text.translate(_ESCAPES)
+
+
 # (the moments with their plain text in the asker's zone, the event-zone text, the label for
 # "your time") -> what to show. Slack turns the moments into <!date^…> tokens that each
 # reader sees in their own zone.

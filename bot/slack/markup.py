@@ -12,20 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from bot.lang.format import escape_mrkdwn
+
 __all__ = ["escape_user_text", "plain_text", "unescape"]
 
-# Slack's rule: escape exactly these three, and nothing else (other entities show as typed).
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-
-
-def escape_user_text(text: str) -> str:
-    """``text`` as Slack shows it literally: ``&``, ``<`` and ``>`` escaped, so no mention,
-    channel ping, channel link or disguised link in it is live.
-
-    Plain ``@here`` or ``@channel`` typed as words stay words: the bot posts without
-    ``link_names``, so Slack does not turn them into pings.
-    """
-    return text.translate(_ESCAPES)
+# The answers are written in Slack's mrkdwn, so its escaping lives with their formatting
+# (bot.lang.format); here it is the name every Slack surface knows it by.
+escape_user_text = escape_mrkdwn
 
 
 # One piece of Slack markup in a message's text: <@U1|name>, <#C1|general>, <!here>,

@@ -136,7 +136,7 @@ class Concierge:
     def state(self) -> _State | None:
         """The event and its indexes, rebuilt when a load changes the data; the FAQ index
         alone when an organizer's saved answer changes."""
-        revision, answers = self.store.revision(), self.store.answers_revision()
+        revision, answers = self.store.revisions()
         state = self._state
         if state is not None and state.revision == revision:
             if state.answers_revision != answers:
@@ -274,7 +274,7 @@ class Concierge:
         return Answer(text, intent=topic, confident=False, suggestions=leads, language=q.language)
 
 
-OBJECTS = frozenset().union(*(c.objects for c in catalogs()))
+OBJECTS = faq.OBJECTS
 EXACT = frozenset().union(*(c.exact for c in catalogs()))
 PERSONS = frozenset().union(*(c.persons for c in catalogs()))
 PROPERTIES = frozenset().union(*(c.properties for c in catalogs()))

@@ -17,6 +17,7 @@ import logging
 import re
 import time
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, utils
@@ -56,8 +57,10 @@ def question_key(question: str) -> str:
     return hashlib.sha256(" ".join(question.casefold().split()).encode()).hexdigest()[:24]
 
 
-def _phrases() -> list[str]:
-    return [utils.default_process(p) for c in catalogs() for p in c.handoff]
+@cache
+def _phrases() -> tuple[str, ...]:
+    """Every catalog's hand-off phrases, processed once (every DM is checked against them)."""
+    return tuple(utils.default_process(p) for c in catalogs() for p in c.handoff)
 
 
 def handoff_request(text: str) -> str | None:

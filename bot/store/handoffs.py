@@ -201,10 +201,14 @@ class HandoffsStore:
 
     # -- saved answers ---------------------------------------------------------------------------
 
-    def answers_revision(self) -> int:
-        """Bumped by every change to the saved answers; the answers' indexes compare it."""
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'answers_revision'").fetchone()
-        return int(row[0]) if row else 0
+    def revisions(self) -> tuple[int, int]:
+        """(the event's revision, the saved answers'), in one read: asked on every question."""
+        found = dict(
+            self.db.execute(
+                "SELECT key, value FROM meta WHERE key IN ('revision', 'answers_revision')"
+            ).fetchall()
+        )
+        return int(found.get("revision", 0)), int(found.get("answers_revision", 0))
 
     def _bump_answers(self) -> None:
         self.db.execute(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from bot.lang import catalog
 from bot.slack.blocks import button
 from bot.slack.handoff import LEADING_MENTION, one_line, question_key, quoted_sections
-from bot.slack.markup import escape_user_text, plain_text, unescape
+from bot.slack.markup import as_typed, escape_user_text, plain_text
 from bot.unanswered import Group, group
 
 if TYPE_CHECKING:
@@ -34,11 +34,6 @@ MODAL = "digest_answer_modal"
 def _quote(text: str, limit: int = 200) -> str:
     """A question as Slack showed it to its asker, nothing in it live."""
     return "\u201c" + one_line(plain_text(text), limit) + "\u201d"
-
-
-def _readable(text: str) -> str:
-    """A question as a person reads it (stored, and escaped again wherever it is posted)."""
-    return unescape(plain_text(text))
 
 
 class Digest:
@@ -200,9 +195,9 @@ class Digest:
         answer = answer.strip()
         if found is None or not answer or not await services.handoffs.is_organizer(user):
             return 0
-        others = tuple(_readable(q) for q in found["questions"] if q != found["example"])
+        others = tuple(as_typed(q) for q in found["questions"] if q != found["example"])
         answer_id = await services.db.answer_digest_group(
-            found["id"], _readable(found["example"]), answer, questions=others, saved_by=user,
+            found["id"], as_typed(found["example"]), answer, questions=others, saved_by=user,
             now=services.clock(),
         )  # fmt: skip
         if answer_id is None:  # another organizer was first: theirs stands

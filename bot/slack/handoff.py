@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, utils
 
 from bot.lang import catalog, catalogs, detect
 from bot.slack.blocks import button, feedback_value
-from bot.slack.markup import escape_user_text, plain_text, unescape
+from bot.slack.markup import as_typed, escape_user_text, plain_text, unescape
 from bot.understanding.normalize import normalize
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def one_line(text: str, limit: int) -> str:
 
 def _short_label(question: str) -> str:
     """A question on a button (plain text, 75 characters at most)."""
-    return one_line(unescape(plain_text(question)), 75)
+    return one_line(as_typed(question), 75)
 
 
 def _quoted(text: str, limit: int) -> str:
@@ -508,7 +508,7 @@ class Handoffs:
             )
             return
         answer_id = await services.db.save_answer(
-            unescape(plain_text(handoff["question"])),
+            as_typed(handoff["question"]),
             unescape(await self.readable(message["text"])),
             language=handoff["language"],
             handoff_id=handoff["id"],
@@ -579,7 +579,7 @@ class Handoffs:
         channel = event["channel"]
         if await self.services.db.edit_relayed(channel, ts, text):
             await self.services.db.edit_saved_from_source(
-                channel, ts, unescape(plain_text(text)), self.services.clock()
+                channel, ts, as_typed(text), self.services.clock()
             )
 
     async def on_delete(self, event: dict) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from bot.lang.format import escape_mrkdwn
 
-__all__ = ["escape_user_text", "plain_text", "unescape"]
+__all__ = ["as_typed", "escape_user_text", "plain_text", "unescape"]
 
 # The answers are written in Slack's mrkdwn, so its escaping lives with their formatting
 # (bot.lang.format); here it is the name every Slack surface knows it by.
@@ -49,6 +49,12 @@ def plain_text(slack_text: str, names: Mapping[str, str] | None = None) -> str:
     readable = _MARKUP.sub(lambda m: _readable(m, names or {}), slack_text)
     readable = readable.replace("<", "&lt;").replace(">", "&gt;")
     return _LOOSE_AMPERSAND.sub("&amp;", readable)
+
+
+def as_typed(slack_text: str) -> str:
+    """A message as a person reads it, nothing escaped: for storing (a saved answer, its
+    question), and escaped again wherever it is posted."""
+    return unescape(plain_text(slack_text))
 
 
 def unescape(text: str) -> str:

@@ -416,3 +416,20 @@ async def test_thanks_is_answered_briefly_and_never_handed_over(sample_db):
         assert [r["text"] for r in sample_db.unanswered_since(None)] == ["is there a nap room?"]
     finally:
         await slack.stop()
+
+
+async def test_a_message_with_no_text_is_described_and_not_ticked(sample_db):
+    slack = await start(sample_db)
+    try:
+        help_ts = (await ask_and_hand_over(slack, "is there a prayer room?")).result["ts"]
+        await slack.message(HELP, ORGANIZER, "Room 2101.", thread_ts=help_ts)
+        await slack.services.drain()
+        relayed = posts(slack.fake, "D000ALICE")[-1]
+        ticks = len(slack.fake.of("reactions.add"))
+        await slack.message("D000ALICE", "U000ALICE", "", thread_ts=relayed.result["ts"])  # a photo
+        await slack.services.drain()
+        back = [c for c in posts(slack.fake, HELP) if "replied" in c.params["text"]]
+        assert "no text, such as a file or an image" in back[-1].params["text"]
+        assert len(slack.fake.of("reactions.add")) == ticks  # nothing went through to tick
+    finally:
+        await slack.stop()
